@@ -1,0 +1,62 @@
+package dev.vbatch.cli;
+
+import com.google.cloud.storage.StorageOptions;
+import dev.vbatch.emulator.EmulatorConfig;
+import dev.vbatch.emulator.EmulatorServer;
+import dev.vbatch.event.EventSink;
+import dev.vbatch.run.Backend;
+import dev.vbatch.run.WaitStep;
+import dev.vbatch.spec.JobSpec;
+import dev.vbatch.storage.BlobStore;
+import dev.vbatch.storage.GcsBlobStore;
+import dev.vbatch.storage.LocalBlobStore;
+import dev.vbatch.util.TimeSource;
+import dev.vbatch.vertex.VertexBatchJobs;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Wires a spec's backend: for the emulator, a local staging directory and an emulator started in
+ * this process (or one already running at --emulator-endpoint); for Vertex, Cloud Storage and the
+ * regional endpoint with Application Default Credentials.
+ */
+final class Backends implements AutoCloseable {
+  final Backend backend;
+  private final EmulatorServer server;
+
+  private Backends(Backend backend, EmulatorServer server) {
+    this.backend = backend;
+    this.server = server;
+  }
+
+  static Backends open(JobSpec spec, Path home, EmulatorConfig emulator, String emulatorEndpoint,
+      TimeSource time, EventSink events) throws IOException {
+    String version = Main.version();
+    if (spec.backend() == JobSpec.Backend.EMULATOR) {
+      BlobStore store = new LocalBlobStore(Path.of(spec.staging().orElse(home.resolve("staging").toString())));
+      EmulatorServer server = null;
+      String endpoint = emulatorEndpoint;
+      if (endpoint == null) {
+        server = EmulatorServer.start(0, home.resolve("emulator"), emulator, time);
+        endpoint = server.endpoint();
+        events.debug("emulator listening on " + endpoint + " with data in " + home.resolve("emulator"));
+      }
+      VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, true, "vbatch-emulator", "local", version, time, events);
+      return new Backends(new Backend("emulator", store, jobs, WaitStep.Polling.EMULATOR), server);
+    }
+    String location = spec.location();
+    String endpoint = (location.equals("global") ? "" : location + "-") + "aiplatform.googleapis.com:443";
+    BlobStore store = new GcsBlobStore(StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow())
+        .build().getService(), spec.staging().orElseThrow());
+    VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
+    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX), null);
+  }
+
+  @Override
+  public void close() {
+    backend.jobs().close();
+    if (server != null) {
+      server.close();
+    }
+  }
+}

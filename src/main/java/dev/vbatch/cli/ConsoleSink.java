@@ -1,0 +1,102 @@
+package dev.vbatch.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vbatch.event.Event;
+import dev.vbatch.event.EventSink;
+import dev.vbatch.util.Json;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Renders the core's events on stderr: a one-line progress bar on a terminal, plain lines
+ * otherwise (progress every 10%), or one JSON object a line with a severity field (--json).
+ */
+final class ConsoleSink implements EventSink {
+  /** How to render. */
+  enum Mode {
+    RICH,
+    PLAIN,
+    JSON
+  }
+
+  private final PrintWriter err;
+  private final Mode mode;
+  private final boolean verbose;
+  private final Map<String, Long> lastDecile = new HashMap<>();
+  private boolean barShown;
+
+  ConsoleSink(PrintWriter err, Mode mode, boolean verbose) {
+    this.err = err;
+    this.mode = mode;
+    this.verbose = verbose;
+  }
+
+  @Override
+  public synchronized void emit(Event event) {
+    if (event instanceof Event.Log log) {
+      log(log);
+    } else if (event instanceof Event.Progress p) {
+      progress(p);
+    } else if (event instanceof Event.JobUpdate j) {
+      log(new Event.Log(Event.Level.INFO, "shard " + j.shard() + " " + j.state() + ": "
+          + j.succeeded() + " succeeded, " + j.failed() + " failed of " + j.total() + " (" + j.jobName() + ")"));
+    }
+    err.flush();
+  }
+
+  private void log(Event.Log log) {
+    if (log.level() == Event.Level.DEBUG && !verbose) {
+      return;
+    }
+    if (mode == Mode.JSON) {
+      ObjectNode n = Json.object();
+      n.put("severity", log.level() == Event.Level.WARN ? "WARNING" : log.level().name());
+      n.put("message", log.message());
+      err.println(n);
+      return;
+    }
+    clearBar();
+    err.println((log.level() == Event.Level.INFO ? "" : log.level().name().toLowerCase() + ": ") + log.message());
+  }
+
+  private void progress(Event.Progress p) {
+    long pct = p.total() <= 0 ? 100 : p.done() * 100 / p.total();
+    if (mode == Mode.RICH) {
+      int width = 30;
+      int filled = (int) (pct * width / 100);
+      err.print("\r" + String.format("%-8s [%s%s] %3d%% %d/%d %s", p.stage(), "#".repeat(filled),
+          " ".repeat(width - filled), pct, p.done(), p.total(), p.unit()));
+      barShown = true;
+      if (p.done() >= p.total()) {
+        err.println();
+        barShown = false;
+      }
+      return;
+    }
+    long decile = pct / 10;
+    Long last = lastDecile.get(p.stage());
+    if (last != null && last == decile) {
+      return;
+    }
+    lastDecile.put(p.stage(), decile);
+    if (mode == Mode.JSON) {
+      ObjectNode n = Json.object();
+      n.put("severity", "INFO");
+      n.put("message", p.stage() + " " + p.done() + "/" + p.total() + " " + p.unit());
+      n.put("stage", p.stage());
+      n.put("done", p.done());
+      n.put("total", p.total());
+      err.println(n);
+    } else {
+      err.println(p.stage() + ": " + p.done() + "/" + p.total() + " " + p.unit() + " (" + pct + "%)");
+    }
+  }
+
+  private void clearBar() {
+    if (barShown) {
+      err.println();
+      barShown = false;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.vbatch.cli;
+
+import dev.vbatch.emulator.EmulatorConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Fault injection and timing for the emulator, on {@code run} and {@code emulator}. */
+final class EmulatorOptions {
+  @Option(names = "--emulator-fault", paramLabel = "NAME=RATE",
+      description = "Inject a fault into the emulator at RATE (0 to 1); repeatable. Faults: row-error, blocked, "
+          + "malformed-json, truncated-json, transient, job-failure, expire.")
+  List<String> faults = new ArrayList<>();
+
+  @Option(names = "--emulator-seed", paramLabel = "N", defaultValue = "0",
+      description = "Seed of the emulator's faults and output order (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  EmulatorConfig config(CommandSpec spec) {
+    Map<String, Double> parsed = new LinkedHashMap<>();
+    for (String f : faults) {
+      try {
+        Map.Entry<String, Double> e = EmulatorConfig.parseFault(f);
+        parsed.put(e.getKey(), e.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--emulator-fault: " + e.getMessage());
+      }
+    }
+    return EmulatorConfig.defaults().withFaults(parsed, seed);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.vbatch.cli;
+
+/** The exit codes of every vbatch command, so a scheduler can tell failures apart. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int ERROR = 1;
+  public static final int USAGE = 2;
+  public static final int CLOUD = 3;
+  public static final int JOB_FAILED = 4;
+  public static final int ITEMS_FAILED = 5;
+
+  // The lines of --help's exit code list (picocli's "code:description" form).
+  static final String L0 = " 0:every item succeeded";
+  static final String L1 = " 1:unexpected error (run again with --stacktrace to see where)";
+  static final String L2 = " 2:usage error or invalid job spec";
+  static final String L3 = " 3:cloud error: credentials, permission, quota, not found";
+  static final String L4 = " 4:a batch job ended FAILED, CANCELLED or EXPIRED";
+  static final String L5 = " 5:the run finished but some items failed or were skipped";
+
+  private ExitCodes() {}
+}

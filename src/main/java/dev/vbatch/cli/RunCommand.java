@@ -1,0 +1,100 @@
+package dev.vbatch.cli;
+
+import dev.vbatch.run.BatchRun;
+import dev.vbatch.run.RunReport;
+import dev.vbatch.spec.JobSpec;
+import dev.vbatch.spec.SpecReader;
+import dev.vbatch.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vbatch run SPEC}: the whole pipeline, from job spec to results. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a job: finds its items, builds one request per item, stages them, runs one batch job per shard, "
+          + "waits, and writes one result per item to the output directory:",
+      "  results.jsonl   one line per input item: source, key, status, data, error, usage",
+      "  failures.jsonl  the failed and skipped lines, each with a reason",
+      "  summary.json    counts by status and reason, tokens, estimated cost, jobs, durations",
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  vbatch run jobs/sample-invoices/job.yaml",
+      "  vbatch run jobs/sample-invoices/job.yaml --out /tmp/invoices --json",
+      "  vbatch run jobs/sample-invoices/job.yaml --emulator-fault row-error=0.2 --emulator-fault transient=0.1",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5})
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
+  @Mixin CommonOptions common;
+
+  @Mixin EmulatorOptions emulator;
+
+  @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, e.g. jobs/sample-invoices/job.yaml.")
+  Path specFile;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+      description = "Where to write results (default: the spec's 'output', else ./vbatch-out/NAME).")
+  Path out;
+
+  @Option(names = "--emulator-endpoint", paramLabel = "HOST:PORT",
+      description = "Use an emulator already running there (see 'vbatch emulator') instead of starting one.")
+  String emulatorEndpoint;
+
+  private final Context context;
+
+  RunCommand(Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = commandSpec.commandLine().getOut();
+    PrintWriter stderr = commandSpec.commandLine().getErr();
+    ConsoleSink events = new ConsoleSink(stderr, common.mode(context.terminal()), common.verbose);
+    var emulatorConfig = emulator.config(commandSpec);
+    JobSpec spec = SpecReader.read(specFile, context.env());
+    spec.warnings().forEach(events::warn);
+    Path outDir = out != null ? out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
+    Path home = common.home(context.env());
+    String runId = BatchRun.newRunId(context.time().now(), new Random());
+    RunReport report;
+    try (Backends backends = Backends.open(spec, home, emulatorConfig, emulatorEndpoint, context.time(), events)) {
+      report = new BatchRun(spec, backends.backend, outDir, home.resolve("runs"), context.time(), events).run(runId);
+    }
+    if (common.json) {
+      stdout.println(Json.write(report.summary()));
+      events.info(report.countsLine());
+    } else {
+      stdout.println(report.countsLine());
+      report.summary().path("byReason").fields().forEachRemaining(e ->
+          stdout.println("  " + e.getKey() + ": " + e.getValue().asLong()));
+      var cost = report.summary().path("cost");
+      if (cost.has("batch")) {
+        stdout.printf("tokens %d; estimated cost $%.4f at batch prices ($%.4f online)%n",
+            report.summary().path("tokens").path("total").asLong(), cost.path("batch").asDouble(), cost.path("online").asDouble());
+      }
+      stdout.println("results: " + outDir.resolve("results.jsonl"));
+      if (report.failed() + report.skipped() > 0) {
+        stdout.println("failures: " + outDir.resolve("failures.jsonl"));
+      }
+    }
+    stdout.flush();
+    if (report.jobFailures() > 0) {
+      return ExitCodes.JOB_FAILED;
+    }
+    return report.failed() + report.skipped() > 0 ? ExitCodes.ITEMS_FAILED : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,17 @@
+package dev.vbatch.emulator;
+
+/**
+ * What the emulator keeps of a job besides the BatchPredictionJob itself: its decided fault, and
+ * how far processing has gone. Stored as JSON beside the job.
+ */
+final class EmulatedJob {
+  public String id;
+  public String fault = "none";
+  public long total = -1;
+  public long rowsDone;
+  public long succeeded;
+  public long failed;
+  public boolean cancelRequested;
+  public String outputDirectory;
+  public String inputError;
+}

@@ -1,0 +1,190 @@
+package dev.vbatch.emulator;
+
+import com.google.cloud.aiplatform.v1.BatchPredictionJob;
+import com.google.cloud.aiplatform.v1.CancelBatchPredictionJobRequest;
+import com.google.cloud.aiplatform.v1.CreateBatchPredictionJobRequest;
+import com.google.cloud.aiplatform.v1.DeleteBatchPredictionJobRequest;
+import com.google.cloud.aiplatform.v1.DeleteOperationMetadata;
+import com.google.cloud.aiplatform.v1.GetBatchPredictionJobRequest;
+import com.google.cloud.aiplatform.v1.JobServiceGrpc;
+import com.google.cloud.aiplatform.v1.JobState;
+import com.google.cloud.aiplatform.v1.ListBatchPredictionJobsRequest;
+import com.google.cloud.aiplatform.v1.ListBatchPredictionJobsResponse;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Any;
+import com.google.protobuf.Empty;
+import dev.vbatch.util.TimeSource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/** The batch prediction part of Vertex's JobService, as the emulator serves it. */
+final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
+  private final JobStore store;
+  private final Timeline timeline;
+  private final Faults faults;
+  private final TimeSource time;
+
+  EmulatorJobService(JobStore store, Timeline timeline, Faults faults, TimeSource time) {
+    this.store = store;
+    this.timeline = timeline;
+    this.faults = faults;
+    this.time = time;
+  }
+
+  /** A call body that may fail with a gRPC status. */
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  private <T> void serve(StreamObserver<T> observer, Call<T> call) {
+    try {
+      if (faults.nextCallFails()) {
+        throw transientError();
+      }
+      T result = call.run();
+      observer.onNext(result);
+      observer.onCompleted();
+    } catch (StatusRuntimeException e) {
+      observer.onError(e);
+    } catch (IllegalArgumentException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (IOException | RuntimeException e) {
+      observer.onError(Status.INTERNAL.withDescription("emulator: " + e).asRuntimeException());
+    }
+  }
+
+  private StatusRuntimeException transientError() {
+    return faults.coin()
+        ? Status.UNAVAILABLE.withDescription("The service is currently unavailable.").asRuntimeException()
+        : Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for aiplatform.googleapis.com/batch_prediction_requests (emulated).").asRuntimeException();
+  }
+
+  @Override
+  public void createBatchPredictionJob(CreateBatchPredictionJobRequest request, StreamObserver<BatchPredictionJob> observer) {
+    serve(observer, () -> {
+      validate(request);
+      String id = String.valueOf(ThreadLocalRandom.current().nextLong(1_000_000_000_000_000_000L, Long.MAX_VALUE));
+      Instant now = time.now();
+      BatchPredictionJob job = request.getBatchPredictionJob().toBuilder()
+          .setName(request.getParent() + "/batchPredictionJobs/" + id)
+          .setState(JobState.JOB_STATE_QUEUED)
+          .setCreateTime(Timeline.ts(now))
+          .setUpdateTime(Timeline.ts(now))
+          .build();
+      EmulatedJob em = new EmulatedJob();
+      em.id = id;
+      if (faults.hits("job-failure", job.getDisplayName())) {
+        em.fault = "job-failure";
+      } else if (faults.hits("expire", job.getDisplayName())) {
+        em.fault = "expire";
+      }
+      boolean loseAnswer = faults.nextCallFails() && faults.coin();
+      store.create(new JobStore.Entry(job, em));
+      if (loseAnswer) {
+        // The job exists but the caller never hears of it, as when a response is lost.
+        throw Status.UNAVAILABLE.withDescription("The service is currently unavailable.").asRuntimeException();
+      }
+      return job;
+    });
+  }
+
+  private static void validate(CreateBatchPredictionJobRequest request) {
+    if (!request.getParent().matches("projects/[^/]+/locations/[^/]+")) {
+      throw new IllegalArgumentException("parent must be projects/PROJECT/locations/LOCATION, got '" + request.getParent() + "'");
+    }
+    BatchPredictionJob job = request.getBatchPredictionJob();
+    List<String> problems = new ArrayList<>();
+    if (job.getDisplayName().isEmpty()) {
+      problems.add("display_name is required");
+    }
+    if (!job.getModel().matches("(publishers/google/models/|projects/[^/]+/locations/[^/]+/publishers/google/models/)gemini[\\w.\\-@]*")) {
+      problems.add("model '" + job.getModel() + "' is not a Gemini publisher model the emulator serves");
+    }
+    if (!job.getInputConfig().getInstancesFormat().equals("jsonl") || job.getInputConfig().getGcsSource().getUrisCount() == 0) {
+      problems.add("input_config must be instances_format jsonl with gcs_source uris (the emulator does not read BigQuery)");
+    }
+    if (!job.getOutputConfig().getPredictionsFormat().equals("jsonl") || job.getOutputConfig().getGcsDestination().getOutputUriPrefix().isEmpty()) {
+      problems.add("output_config must be predictions_format jsonl with gcs_destination output_uri_prefix");
+    }
+    for (Map.Entry<String, String> l : job.getLabelsMap().entrySet()) {
+      if (!l.getKey().matches("[a-z][a-z0-9_-]{0,62}") || !l.getValue().matches("[a-z0-9_-]{0,63}")) {
+        problems.add("label " + l.getKey() + "=" + l.getValue() + " breaks the label rules (lowercase letters, digits, - and _; at most 63 characters)");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  @Override
+  public void getBatchPredictionJob(GetBatchPredictionJobRequest request, StreamObserver<BatchPredictionJob> observer) {
+    serve(observer, () -> advance(request.getName()).job());
+  }
+
+  private JobStore.Entry advance(String name) throws IOException {
+    String id = name.substring(name.lastIndexOf('/') + 1);
+    Instant now = time.now();
+    return store.update(id, e -> timeline.advance(e, now))
+        .orElseThrow(() -> Status.NOT_FOUND.withDescription("BatchPredictionJob " + name + " not found.").asRuntimeException());
+  }
+
+  @Override
+  public void listBatchPredictionJobs(ListBatchPredictionJobsRequest request, StreamObserver<ListBatchPredictionJobsResponse> observer) {
+    serve(observer, () -> {
+      Predicate<BatchPredictionJob> filter = ListFilter.parse(request.getFilter());
+      List<BatchPredictionJob> matching = new ArrayList<>();
+      for (String id : store.ids()) {
+        Instant now = time.now();
+        store.update(id, e -> timeline.advance(e, now)).map(JobStore.Entry::job)
+            .filter(j -> j.getName().startsWith(request.getParent() + "/")).filter(filter).ifPresent(matching::add);
+      }
+      int size = request.getPageSize() > 0 ? request.getPageSize() : 100;
+      int from = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
+      int to = Math.min(matching.size(), from + size);
+      ListBatchPredictionJobsResponse.Builder r = ListBatchPredictionJobsResponse.newBuilder()
+          .addAllBatchPredictionJobs(matching.subList(Math.min(from, to), to));
+      if (to < matching.size()) {
+        r.setNextPageToken(String.valueOf(to));
+      }
+      return r.build();
+    });
+  }
+
+  @Override
+  public void cancelBatchPredictionJob(CancelBatchPredictionJobRequest request, StreamObserver<Empty> observer) {
+    serve(observer, () -> {
+      String id = request.getName().substring(request.getName().lastIndexOf('/') + 1);
+      Instant now = time.now();
+      store.update(id, e -> {
+        JobStore.Entry advanced = timeline.advance(e, now);
+        if (!Timeline.isTerminal(advanced.job().getState())) {
+          advanced.emulated().cancelRequested = true;
+          return new JobStore.Entry(advanced.job().toBuilder().setState(JobState.JOB_STATE_CANCELLING).build(), advanced.emulated());
+        }
+        return advanced;
+      }).orElseThrow(() -> Status.NOT_FOUND.withDescription("BatchPredictionJob " + request.getName() + " not found.").asRuntimeException());
+      return Empty.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void deleteBatchPredictionJob(DeleteBatchPredictionJobRequest request, StreamObserver<Operation> observer) {
+    serve(observer, () -> {
+      String id = request.getName().substring(request.getName().lastIndexOf('/') + 1);
+      if (!store.delete(id)) {
+        throw Status.NOT_FOUND.withDescription("BatchPredictionJob " + request.getName() + " not found.").asRuntimeException();
+      }
+      return Operation.newBuilder().setName(request.getName() + "/operations/" + id).setDone(true)
+          .setMetadata(Any.pack(DeleteOperationMetadata.getDefaultInstance()))
+          .setResponse(Any.pack(Empty.getDefaultInstance())).build();
+    });
+  }
+}

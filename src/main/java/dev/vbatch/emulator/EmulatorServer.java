@@ -1,0 +1,69 @@
+package dev.vbatch.emulator;
+
+import dev.vbatch.storage.LocalBlobStore;
+import dev.vbatch.util.TimeSource;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local Vertex AI emulator: a gRPC server on the loopback interface speaking JobService's
+ * batch prediction methods. Its jobs live in a data directory, so separate processes share them.
+ */
+public final class EmulatorServer implements AutoCloseable {
+  private final Server server;
+
+  private EmulatorServer(Server server) {
+    this.server = server;
+  }
+
+  /** Starts on {@code port} (0 for any free port) with state under {@code dataDir}. */
+  public static EmulatorServer start(int port, Path dataDir, EmulatorConfig config, TimeSource time) throws IOException {
+    Files.createDirectories(dataDir);
+    Faults faults = new Faults(config);
+    Responder responder = new Responder(uri -> {
+      if (uri.startsWith("file:")) {
+        return Files.readAllBytes(LocalBlobStore.toPath(uri));
+      }
+      throw new IOException(uri + " is not reachable from the emulator (it reads file:// URIs)");
+    });
+    Timeline timeline = new Timeline(config, faults, responder);
+    EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, time);
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+        .addService(jobs)
+        .build()
+        .start();
+    return new EmulatorServer(server);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** host:port for JobServiceSettings.setEndpoint. */
+  public String endpoint() {
+    return InetAddress.getLoopbackAddress().getHostAddress() + ":" + port();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package dev.vbatch.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.aiplatform.v1.BatchPredictionJob;
+import com.google.cloud.aiplatform.v1.Candidate;
+import com.google.cloud.aiplatform.v1.CompletionStats;
+import com.google.cloud.aiplatform.v1.GenerateContentRequest;
+import com.google.cloud.aiplatform.v1.GenerateContentResponse;
+import com.google.cloud.aiplatform.v1.JobState;
+import com.google.cloud.aiplatform.v1.SafetyRating;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Status;
+import dev.vbatch.storage.LocalBlobStore;
+import dev.vbatch.util.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Moves a job along Vertex's states as time passes: QUEUED, PENDING, RUNNING (rows processed at a
+ * fixed rate, in shuffled order, appended to predictions.jsonl as Vertex exports them), then
+ * SUCCEEDED, PARTIALLY_SUCCEEDED, FAILED, CANCELLED or EXPIRED. A job is advanced when it is read,
+ * so no thread runs in the background and an injected clock controls everything.
+ */
+final class Timeline {
+  private static final DateTimeFormatter DIR_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter PROCESSED_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
+  private static final JsonFormat.Parser STRICT = JsonFormat.parser();
+
+  private final EmulatorConfig config;
+  private final Faults faults;
+  private final Responder responder;
+  private final Map<String, Rows> rowsCache = new ConcurrentHashMap<>();
+
+  Timeline(EmulatorConfig config, Faults faults, Responder responder) {
+    this.config = config;
+    this.faults = faults;
+    this.responder = responder;
+  }
+
+  static boolean isTerminal(JobState s) {
+    return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_PARTIALLY_SUCCEEDED
+        || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED || s == JobState.JOB_STATE_EXPIRED;
+  }
+
+  JobStore.Entry advance(JobStore.Entry entry, Instant now) throws IOException {
+    BatchPredictionJob job = entry.job();
+    EmulatedJob em = entry.emulated();
+    if (isTerminal(job.getState())) {
+      return entry;
+    }
+    BatchPredictionJob.Builder b = job.toBuilder().setUpdateTime(ts(now));
+    Instant created = instant(job.getCreateTime());
+    Duration elapsed = Duration.between(created, now);
+    Duration running = elapsed.minus(config.queueDelay()).minus(config.startDelay());
+    if (em.cancelRequested) {
+      end(b, JobState.JOB_STATE_CANCELLED, now, 1, "The batch prediction job was cancelled.");
+    } else if (em.fault.equals("expire")) {
+      if (elapsed.compareTo(config.expireAfter()) >= 0) {
+        end(b, JobState.JOB_STATE_EXPIRED, now, 4, "The batch prediction job stayed in the queue longer than its limit"
+            + " (Vertex: 72 hours) and expired before it started.");
+      } else {
+        b.setState(JobState.JOB_STATE_QUEUED);
+      }
+    } else if (elapsed.compareTo(config.queueDelay()) < 0) {
+      b.setState(JobState.JOB_STATE_QUEUED);
+    } else if (running.isNegative()) {
+      b.setState(JobState.JOB_STATE_PENDING);
+    } else {
+      run(b, em, created.plus(config.queueDelay()).plus(config.startDelay()), running, now);
+    }
+    return new JobStore.Entry(b.build(), em);
+  }
+
+  private void run(BatchPredictionJob.Builder b, EmulatedJob em, Instant start, Duration running, Instant now)
+      throws IOException {
+    b.setState(JobState.JOB_STATE_RUNNING).setStartTime(ts(start));
+    if (em.outputDirectory == null) {
+      em.outputDirectory = b.getOutputConfig().getGcsDestination().getOutputUriPrefix().replaceAll("/+$", "")
+          + "/prediction-model-" + DIR_TIME.format(start);
+    }
+    b.setOutputInfo(BatchPredictionJob.OutputInfo.newBuilder().setGcsOutputDirectory(em.outputDirectory));
+    Rows rows;
+    try {
+      rows = rows(em.id, b.getInputConfig().getGcsSource().getUrisList());
+    } catch (IOException | IllegalArgumentException e) {
+      end(b, JobState.JOB_STATE_FAILED, now, 3, "Failed to read the input: " + e.getMessage());
+      return;
+    }
+    em.total = rows.count();
+    long target = Math.min(em.total, (long) Math.floor(running.toMillis() / 1000.0 * config.rowsPerSecond()));
+    long failAt = em.fault.equals("job-failure") ? em.total / 2 : em.total;
+    target = Math.min(target, failAt);
+    if (target > em.rowsDone) {
+      process(b, em, rows, target, now);
+    }
+    b.setCompletionStats(CompletionStats.newBuilder().setSuccessfulCount(em.succeeded).setFailedCount(em.failed)
+        .setIncompleteCount(em.total - em.rowsDone));
+    if (em.fault.equals("job-failure") && em.rowsDone >= failAt) {
+      end(b, JobState.JOB_STATE_FAILED, now, 13, "Internal error occurred. Failed to complete the batch prediction job.");
+    } else if (em.rowsDone >= em.total) {
+      end(b, em.failed > 0 && em.succeeded > 0 ? JobState.JOB_STATE_PARTIALLY_SUCCEEDED
+          : em.failed > 0 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED, now,
+          0, em.failed > 0 && em.succeeded == 0 ? "All rows failed." : null);
+    }
+  }
+
+  private void process(BatchPredictionJob.Builder b, EmulatedJob em, Rows rows, long target, Instant now)
+      throws IOException {
+    Path out = LocalBlobStore.toPath(em.outputDirectory).resolve("predictions.jsonl");
+    Files.createDirectories(out.getParent());
+    String modelVersion = b.getModel().substring(b.getModel().lastIndexOf('/') + 1) + " (vbatch emulator)";
+    try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      for (long k = em.rowsDone; k < target; k++) {
+        int row = rows.order().get((int) k);
+        ObjectNode line = line(em.id, row, rows.read(row), modelVersion, now);
+        if (line.path("status").asText().isEmpty()) {
+          em.succeeded++;
+        } else {
+          em.failed++;
+        }
+        w.write(line.toString());
+        w.write('\n');
+        em.rowsDone++;
+      }
+    }
+  }
+
+  private ObjectNode line(String jobId, int row, String input, String modelVersion, Instant now) {
+    ObjectNode line = Json.object();
+    String subject = jobId + "/" + row;
+    GenerateContentRequest request;
+    JsonNode requestJson;
+    try {
+      requestJson = Json.read(input).get("request");
+      GenerateContentRequest.Builder rb = GenerateContentRequest.newBuilder();
+      STRICT.merge(requestJson.toString(), rb);
+      request = rb.build();
+    } catch (RuntimeException | InvalidProtocolBufferException e) {
+      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \"Invalid JSON payload received. "
+          + e.getMessage().replace('"', '\'') + "\", \"status\": \"INVALID_ARGUMENT\"}}");
+      line.put("processed_time", PROCESSED_TIME.format(now));
+      line.set("request", Json.read(input).path("request"));
+      return line;
+    }
+    line.put("status", "");
+    line.put("processed_time", PROCESSED_TIME.format(now));
+    line.set("request", Echo.of(request));
+    GenerateContentResponse response;
+    if (faults.hits("row-error", subject)) {
+      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \"Request contains an invalid argument.\", \"status\": \"INVALID_ARGUMENT\"}}");
+      return line;
+    }
+    Responder.Reading reading;
+    try {
+      reading = responder.read(request);
+    } catch (IOException | RuntimeException e) {
+      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \"Cannot fetch content from the provided URL: "
+          + e.getMessage().replace('"', '\'') + "\", \"status\": \"INVALID_ARGUMENT\"}}");
+      return line;
+    }
+    int thinking = request.getGenerationConfig().getThinkingConfig().getThinkingBudget();
+    if (faults.hits("blocked", subject)) {
+      response = blocked(Faults.unit(subject) < 0.5, reading.promptTokens(), modelVersion);
+    } else {
+      response = responder.respond(request, reading, modelVersion, subject);
+      String text = response.getCandidates(0).getContent().getParts(0).getText();
+      if (faults.hits("malformed-json", subject)) {
+        response = Responder.response("Here is the extracted data:\n" + text.replaceFirst("\"", ""),
+            Candidate.FinishReason.STOP, reading.promptTokens(), modelVersion, thinking);
+      } else if (faults.hits("truncated-json", subject)) {
+        response = Responder.response(text.substring(0, Math.max(1, text.length() / 2)),
+            Candidate.FinishReason.MAX_TOKENS, reading.promptTokens(), modelVersion, thinking);
+      }
+    }
+    try {
+      line.set("response", Json.read(JsonFormat.printer().print(response)));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    return line;
+  }
+
+  private static GenerateContentResponse blocked(boolean prompt, long promptTokens, String modelVersion) {
+    GenerateContentResponse.Builder r = GenerateContentResponse.newBuilder().setModelVersion(modelVersion)
+        .setUsageMetadata(GenerateContentResponse.UsageMetadata.newBuilder()
+            .setPromptTokenCount((int) promptTokens).setTotalTokenCount((int) promptTokens));
+    SafetyRating rating = SafetyRating.newBuilder()
+        .setCategory(com.google.cloud.aiplatform.v1.HarmCategory.HARM_CATEGORY_DANGEROUS_CONTENT)
+        .setProbability(SafetyRating.HarmProbability.HIGH).setBlocked(true).build();
+    if (prompt) {
+      r.setPromptFeedback(GenerateContentResponse.PromptFeedback.newBuilder()
+          .setBlockReason(GenerateContentResponse.PromptFeedback.BlockedReason.SAFETY)
+          .setBlockReasonMessage("The prompt was blocked due to safety.").addSafetyRatings(rating));
+    } else {
+      r.addCandidates(Candidate.newBuilder().setFinishReason(Candidate.FinishReason.SAFETY).addSafetyRatings(rating));
+    }
+    return r.build();
+  }
+
+  private static void end(BatchPredictionJob.Builder b, JobState state, Instant now, int code, String message) {
+    b.setState(state).setEndTime(ts(now));
+    if (message != null) {
+      b.setError(Status.newBuilder().setCode(code).setMessage(message));
+    }
+  }
+
+  private Rows rows(String jobId, List<String> uris) throws IOException {
+    Rows cached = rowsCache.get(jobId);
+    if (cached != null) {
+      return cached;
+    }
+    List<Path> files = new ArrayList<>();
+    for (String uri : uris) {
+      if (uri.startsWith("gs://")) {
+        throw new IllegalArgumentException(uri + ": the emulator reads file:// inputs only");
+      }
+      Path p = LocalBlobStore.toPath(uri);
+      if (!Files.isRegularFile(p)) {
+        throw new IOException(uri + " does not exist");
+      }
+      files.add(p);
+    }
+    Rows rows = Rows.index(files, config.seed() ^ jobId.hashCode());
+    rowsCache.put(jobId, rows);
+    return rows;
+  }
+
+  static Timestamp ts(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  /** The input rows of a job: where each starts, and the shuffled order they are answered in. */
+  record Rows(List<Path> files, int[] fileOf, long[] offsetOf, List<Integer> order) {
+    long count() {
+      return offsetOf.length;
+    }
+
+    static Rows index(List<Path> files, long seed) throws IOException {
+      List<Integer> fileIdx = new ArrayList<>();
+      List<Long> offsets = new ArrayList<>();
+      for (int f = 0; f < files.size(); f++) {
+        byte[] bytes = Files.readAllBytes(files.get(f));
+        long start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+          if (i == bytes.length || bytes[i] == '\n') {
+            if (i > start && !new String(bytes, (int) start, (int) (i - start), StandardCharsets.UTF_8).isBlank()) {
+              fileIdx.add(f);
+              offsets.add(start);
+            }
+            start = i + 1;
+          }
+        }
+      }
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < offsets.size(); i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, new Random(seed));
+      return new Rows(files, fileIdx.stream().mapToInt(Integer::intValue).toArray(),
+          offsets.stream().mapToLong(Long::longValue).toArray(), List.copyOf(order));
+    }
+
+    String read(int row) throws IOException {
+      try (RandomAccessFile raf = new RandomAccessFile(files.get(fileOf[row]).toFile(), "r")) {
+        raf.seek(offsetOf[row]);
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        outer:
+        while (true) {
+          int n = raf.read(buf);
+          if (n <= 0) {
+            break;
+          }
+          for (int i = 0; i < n; i++) {
+            if (buf[i] == '\n') {
+              line.write(buf, 0, i);
+              break outer;
+            }
+          }
+          line.write(buf, 0, n);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

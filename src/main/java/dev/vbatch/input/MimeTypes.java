@@ -1,0 +1,80 @@
+package dev.vbatch.input;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.tika.Tika;
+
+/**
+ * Detects a file's MIME type from its content (magic bytes first), using the extension only to tell
+ * kinds of text apart. A {@code .pdf} that holds a PNG is a PNG.
+ */
+public final class MimeTypes {
+  public static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/webp");
+  public static final Set<String> TEXT =
+      Set.of("text/plain", "text/markdown", "text/csv", "application/json", "text/html");
+
+  private static final Tika TIKA = new Tika();
+  private static final int PREFIX = 64 * 1024;
+
+  private MimeTypes() {}
+
+  /** The detected type, or the type Tika reports for content vbatch does not send. */
+  public static String detect(Path file) throws IOException {
+    byte[] prefix;
+    try (InputStream in = Files.newInputStream(file)) {
+      prefix = in.readNBytes(PREFIX);
+    }
+    return detect(prefix, file.getFileName().toString());
+  }
+
+  static String detect(byte[] prefix, String name) {
+    String byContent = TIKA.detect(prefix);
+    String ext = extension(name);
+    if (byContent.equals("application/pdf") || IMAGES.contains(byContent)) {
+      return byContent;
+    }
+    if (byContent.equals("text/html") || byContent.equals("application/xhtml+xml")) {
+      return "text/html";
+    }
+    if (byContent.startsWith("text/") || looksLikeText(prefix)) {
+      return switch (ext) {
+        case "md", "markdown" -> "text/markdown";
+        case "csv" -> "text/csv";
+        case "json" -> "application/json";
+        case "html", "htm" -> "text/html";
+        default -> "text/plain";
+      };
+    }
+    return byContent;
+  }
+
+  private static boolean looksLikeText(byte[] prefix) {
+    if (prefix.length == 0) {
+      return false;
+    }
+    int control = 0;
+    for (byte b : prefix) {
+      int c = b & 0xff;
+      if (c == 0) {
+        return false;
+      }
+      if (c < 0x09 || (c > 0x0d && c < 0x20)) {
+        control++;
+      }
+    }
+    return control * 100 < prefix.length;
+  }
+
+  public static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  public static boolean isSupported(String mime) {
+    return mime.equals("application/pdf") || IMAGES.contains(mime) || TEXT.contains(mime);
+  }
+}

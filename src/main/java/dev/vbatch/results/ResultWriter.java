@@ -1,0 +1,83 @@
+package dev.vbatch.results;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vbatch.input.PlannedItem;
+import dev.vbatch.util.AtomicFiles;
+import dev.vbatch.util.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Writes {@code results.jsonl} (exactly one line per input item, in input order) and {@code
+ * failures.jsonl} (the failed and skipped lines), each atomically.
+ */
+public final class ResultWriter {
+  private ResultWriter() {}
+
+  /** Counts of what was written: by status and by reason. */
+  public record Counts(long items, long succeeded, long failed, long skipped, Map<String, Long> byReason) {}
+
+  /**
+   * @param outcomeOf the outcome of a sendable item, given its plan index and key
+   */
+  public static Counts write(Path outDir, List<PlannedItem> items, List<String> keys,
+      Function<Integer, Outcome> outcomeOf) throws IOException {
+    long[] counts = new long[3];
+    Map<String, Long> byReason = new TreeMap<>();
+    Path results = outDir.resolve("results.jsonl");
+    Path failures = outDir.resolve("failures.jsonl");
+    AtomicFiles.write(failures, failuresOut ->
+        AtomicFiles.write(results, resultsOut -> {
+          try (JsonGenerator r = Json.MAPPER.createGenerator((OutputStream) resultsOut);
+              JsonGenerator f = Json.MAPPER.createGenerator((OutputStream) failuresOut)) {
+            r.setRootValueSeparator(null);
+            f.setRootValueSeparator(null);
+            for (int i = 0; i < items.size(); i++) {
+              PlannedItem p = items.get(i);
+              Outcome o = p.skip().map(s -> Outcome.skipped(s.reason(), s.message())).orElse(null);
+              if (o == null) {
+                o = outcomeOf.apply(i);
+              };
+              counts[o.status().ordinal()]++;
+              if (o.reason() != null) {
+                byReason.merge(o.reason(), 1L, Long::sum);
+              }
+              ObjectNode line = record(p, keys.get(i), o);
+              Json.MAPPER.writeTree(r, line);
+              r.writeRaw('\n');
+              if (o.status() != Outcome.Status.SUCCEEDED) {
+                Json.MAPPER.writeTree(f, line);
+                f.writeRaw('\n');
+              }
+            }
+          }
+        }));
+    return new Counts(items.size(), counts[0], counts[1], counts[2], byReason);
+  }
+
+  static ObjectNode record(PlannedItem p, String key, Outcome o) {
+    ObjectNode line = Json.object();
+    line.put("source", p.item().id());
+    line.put("key", key);
+    line.put("status", o.status().label());
+    line.set("data", o.data());
+    if (o.reason() == null) {
+      line.putNull("error");
+    } else {
+      line.putObject("error").put("reason", o.reason()).put("message", o.message());
+    }
+    if (o.status() == Outcome.Status.SKIPPED) {
+      line.putNull("usage");
+    } else {
+      line.putObject("usage").put("promptTokens", o.usage().prompt()).put("candidatesTokens", o.usage().candidates())
+          .put("thoughtsTokens", o.usage().thoughts()).put("totalTokens", o.usage().total());
+    }
+    return line;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.vbatch.run;
+
+import dev.vbatch.event.Event;
+import dev.vbatch.event.EventSink;
+import dev.vbatch.results.Outcome;
+import dev.vbatch.results.PredictionDecoder;
+import dev.vbatch.results.Usage;
+import dev.vbatch.storage.BlobStore;
+import dev.vbatch.vertex.BatchJob;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Streams every predictions file in each job's outputInfo.gcsOutputDirectory and maps each line to
+ * its request by key, never by position. Keys that are unknown, unreadable or repeated are counted
+ * and reported, never guessed.
+ */
+public final class CollectStep {
+  private CollectStep() {}
+
+  public static Collected run(Collection<BatchJob> jobs, Set<String> knownKeys, BlobStore store,
+      PredictionDecoder decoder, EventSink events) throws IOException {
+    Map<String, Outcome> byKey = new HashMap<>();
+    long lines = 0;
+    long unmatched = 0;
+    long duplicates = 0;
+    Usage usage = Usage.NONE;
+    for (BatchJob job : jobs) {
+      if (job.outputDirectory().isEmpty()) {
+        continue;
+      }
+      for (String uri : store.list(job.outputDirectory().get())) {
+        if (!uri.endsWith(".jsonl")) {
+          continue;
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(store.open(uri), StandardCharsets.UTF_8), 1 << 16)) {
+          String line;
+          long lineNo = 0;
+          while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+              continue;
+            }
+            lines++;
+            PredictionDecoder.Decoded d = decoder.decode(line);
+            if (d.key() == null) {
+              unmatched++;
+              events.warn(uri + " line " + lineNo + ": " + d.keyError() + "; the line is not matched to any item");
+              continue;
+            }
+            if (!knownKeys.contains(d.key())) {
+              unmatched++;
+              events.warn(uri + " line " + lineNo + ": its request matches none this run sent (key " + d.key() + "); ignored");
+              continue;
+            }
+            Outcome previous = byKey.get(d.key());
+            if (previous != null) {
+              duplicates++;
+              events.warn(uri + " line " + lineNo + ": a second prediction for key " + d.key() + "; keeping the "
+                  + (previous.status() == Outcome.Status.SUCCEEDED ? "first" : "better") + " one");
+              if (previous.status() == Outcome.Status.SUCCEEDED || d.outcome().status() != Outcome.Status.SUCCEEDED) {
+                continue;
+              }
+            } else {
+              usage = usage.plus(d.outcome().usage());
+            }
+            byKey.put(d.key(), d.outcome());
+            if (lines % 1000 == 0) {
+              events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));
+            }
+          }
+        }
+      }
+    }
+    events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));
+    return new Collected(byKey, lines, unmatched, duplicates, usage);
+  }
+}

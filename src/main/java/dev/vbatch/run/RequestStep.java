@@ -1,0 +1,125 @@
+package dev.vbatch.run;
+
+import com.google.cloud.aiplatform.v1.GenerateContentRequest;
+import dev.vbatch.event.Event;
+import dev.vbatch.event.EventSink;
+import dev.vbatch.input.Attachment;
+import dev.vbatch.input.MimeTypes;
+import dev.vbatch.input.PlannedItem;
+import dev.vbatch.request.RequestBuilder;
+import dev.vbatch.request.RequestKey;
+import dev.vbatch.storage.BlobStore;
+import dev.vbatch.util.Hashing;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds one request per sendable item, keys it, and hands each distinct request once to the shard
+ * sink; identical requests share a key and are sent once. Files are staged content-addressed
+ * ({@code files/SHA256.EXT}) and uploaded only when absent. With {@code upload} false nothing is
+ * written (plan).
+ */
+public final class RequestStep {
+  private RequestStep() {}
+
+  public static Requests run(Plan plan, BlobStore store, ShardSink sink, boolean upload, EventSink events)
+      throws IOException {
+    RequestBuilder builder = new RequestBuilder(plan.spec());
+    List<String> keys = new ArrayList<>(plan.items().size());
+    Map<String, Integer> shardOfKey = new HashMap<>();
+    Set<String> staged = new HashSet<>();
+    long inTokens = 0;
+    long outTokens = 0;
+    int done = 0;
+    int perRequestOutput = estimateOutputTokens(plan);
+    for (PlannedItem p : plan.items()) {
+      if (p.isSkipped()) {
+        keys.add(null);
+        continue;
+      }
+      String uri = "";
+      if (p.attachment().isPresent() && !p.attachment().get().isInline()) {
+        Attachment a = p.attachment().get();
+        String path = "files/" + Hashing.sha256Hex(a.file()) + "." + extension(a.mimeType());
+        uri = store.uri(path);
+        if (upload && staged.add(path) && !store.exists(path)) {
+          store.upload(a.file(), path, a.mimeType());
+        }
+      }
+      GenerateContentRequest request = builder.build(p.item(), p.attachment(), uri);
+      String key = RequestKey.of(request);
+      keys.add(key);
+      if (!shardOfKey.containsKey(key)) {
+        shardOfKey.put(key, sink.add(RequestKey.toJson(request)));
+        inTokens += estimateInputTokens(request, p);
+        outTokens += perRequestOutput;
+      }
+      if (++done % 500 == 0) {
+        events.emit(new Event.Progress("build", done, plan.sendable(), "requests"));
+      }
+    }
+    events.emit(new Event.Progress("build", done, plan.sendable(), "requests"));
+    return new Requests(keys, shardOfKey, shardOfKey.size(), sink.shards(), inTokens, outTokens);
+  }
+
+  static String extension(String mime) {
+    return switch (mime) {
+      case "application/pdf" -> "pdf";
+      case "image/png" -> "png";
+      case "image/jpeg" -> "jpg";
+      case "image/webp" -> "webp";
+      case "text/markdown" -> "md";
+      case "text/csv" -> "csv";
+      case "application/json" -> "json";
+      case "text/html" -> "html";
+      default -> "txt";
+    };
+  }
+
+  /** Gemini counts about 4 characters a token, 258 tokens an image or PDF page. */
+  static long estimateInputTokens(GenerateContentRequest request, PlannedItem p) {
+    long chars = request.getSystemInstruction().getPartsList().stream().mapToLong(x -> x.getText().length()).sum();
+    for (var c : request.getContentsList()) {
+      chars += c.getPartsList().stream().mapToLong(x -> x.getText().length()).sum();
+    }
+    long tokens = (chars + 3) / 4;
+    if (p.attachment().isPresent() && !p.attachment().get().isInline()) {
+      Attachment a = p.attachment().get();
+      if (MimeTypes.IMAGES.contains(a.mimeType())) {
+        tokens += 258;
+      } else if (a.mimeType().equals("application/pdf")) {
+        tokens += 258L * a.pages();
+      } else {
+        tokens += a.size() / 4;
+      }
+    }
+    return tokens;
+  }
+
+  /** A rough guess from the schema's size, capped by maxOutputTokens. */
+  static int estimateOutputTokens(Plan plan) {
+    int leaves = countLeaves(plan.spec().resultSchema().node());
+    int guess = 20 + 12 * Math.max(1, leaves);
+    int cap = plan.spec().generation().getMaxOutputTokens();
+    return cap > 0 ? Math.min(guess, cap) : guess;
+  }
+
+  private static int countLeaves(com.fasterxml.jackson.databind.JsonNode schema) {
+    if (schema.has("properties")) {
+      int n = 0;
+      for (var it = schema.get("properties").elements(); it.hasNext(); ) {
+        n += countLeaves(it.next());
+      }
+      return n;
+    }
+    if (schema.has("items")) {
+      return 3 * countLeaves(schema.get("items"));
+    }
+    return 1;
+  }
+}

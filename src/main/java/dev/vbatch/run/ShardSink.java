@@ -1,0 +1,79 @@
+package dev.vbatch.run;
+
+import dev.vbatch.spec.JobSpec;
+import dev.vbatch.storage.BlobStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts request lines into JSONL shards of at most maxRequestsPerShard lines and maxShardBytes
+ * bytes. With a store it streams each shard to it; without one it only counts (for plan).
+ */
+public final class ShardSink implements AutoCloseable {
+  /** A finished shard. */
+  public record Shard(int index, String path, int requests, long bytes) {}
+
+  private final JobSpec.Limits limits;
+  private final BlobStore store;
+  private final String prefix;
+  private final List<Shard> shards = new ArrayList<>();
+  private OutputStream out;
+  private int lines;
+  private long bytes;
+
+  public ShardSink(JobSpec.Limits limits, BlobStore store, String prefix) {
+    this.limits = limits;
+    this.store = store;
+    this.prefix = prefix;
+  }
+
+  /** Adds one request line and returns the index of the shard it went into. */
+  public int add(String requestJson) throws IOException {
+    byte[] line = ("{\"request\":" + requestJson + "}\n").getBytes(StandardCharsets.UTF_8);
+    if (lines > 0 && (lines >= limits.maxRequestsPerShard() || bytes + line.length > limits.maxShardBytes())) {
+      finish();
+    }
+    if (lines == 0 && store != null) {
+      out = store.create(path(shards.size()), "application/jsonl");
+    }
+    if (out != null) {
+      out.write(line);
+    }
+    lines++;
+    bytes += line.length;
+    return shards.size();
+  }
+
+  private String path(int index) {
+    return prefix + String.format("shard-%05d.jsonl", index);
+  }
+
+  private void finish() throws IOException {
+    if (lines == 0) {
+      return;
+    }
+    if (out != null) {
+      out.close();
+      out = null;
+    }
+    shards.add(new Shard(shards.size(), path(shards.size()), lines, bytes));
+    lines = 0;
+    bytes = 0;
+  }
+
+  /** Closes the last shard and returns them all. */
+  public List<Shard> shards() throws IOException {
+    finish();
+    return List.copyOf(shards);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (out != null) {
+      out.close();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.vbatch.run;
+
+import dev.vbatch.event.Event;
+import dev.vbatch.event.EventSink;
+import dev.vbatch.util.Backoff;
+import dev.vbatch.util.TimeSource;
+import dev.vbatch.vertex.BatchJob;
+import dev.vbatch.vertex.BatchJobs;
+import dev.vbatch.vertex.CloudException;
+import dev.vbatch.vertex.JobState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Polls every shard's job until all have ended, with capped exponential backoff and jitter, and
+ * reports completionStats as progress. A transient failure of one poll is logged and retried at the
+ * next one.
+ */
+public final class WaitStep {
+  /** How often to poll. */
+  public record Polling(Duration initial, Duration max) {
+    public static final Polling VERTEX = new Polling(Duration.ofSeconds(10), Duration.ofMinutes(2));
+    public static final Polling EMULATOR = new Polling(Duration.ofMillis(250), Duration.ofSeconds(2));
+  }
+
+  private static final int MAX_CONSECUTIVE_ERRORS = 20;
+
+  private WaitStep() {}
+
+  /** Waits and returns the final job of each shard, by shard index. */
+  public static Map<Integer, BatchJob> run(RunState state, Path stateFile, BatchJobs jobs, Polling polling,
+      TimeSource time, EventSink events) throws IOException, InterruptedException {
+    Map<Integer, BatchJob> last = new HashMap<>();
+    Backoff backoff = new Backoff(polling.initial(), polling.max(), 1.5, state.runId.hashCode());
+    long total = state.shards.stream().mapToLong(s -> s.requests).sum();
+    int errors = 0;
+    while (true) {
+      boolean changed = false;
+      for (RunState.ShardState s : state.shards) {
+        BatchJob previous = last.get(s.index);
+        if (previous != null && previous.state().isTerminal()) {
+          continue;
+        }
+        BatchJob job;
+        try {
+          job = jobs.get(s.jobName);
+          errors = 0;
+        } catch (CloudException e) {
+          if (++errors > MAX_CONSECUTIVE_ERRORS || !isTransient(e)) {
+            throw e;
+          }
+          events.warn("polling " + s.jobName + " failed (" + e.code() + "); trying again");
+          continue;
+        }
+        last.put(s.index, job);
+        if (previous == null || previous.state() != job.state() || previous.succeeded() != job.succeeded()
+            || previous.failed() != job.failed()) {
+          changed = true;
+          events.emit(new Event.JobUpdate(s.index, job.name(), job.state().name(), job.succeeded(), job.failed(), s.requests));
+          s.state = job.state().name();
+          s.outputDirectory = job.outputDirectory().orElse(null);
+          s.error = job.error().orElse(null);
+        }
+      }
+      long done = last.values().stream().mapToLong(j -> j.succeeded() + j.failed()).sum();
+      boolean allEnded = last.size() == state.shards.size()
+          && last.values().stream().allMatch(j -> j.state().isTerminal());
+      if (changed) {
+        state.save(stateFile);
+        events.emit(new Event.Progress("wait", done, total, "requests"));
+      }
+      if (allEnded) {
+        return last;
+      }
+      time.sleep(backoff.next());
+    }
+  }
+
+  private static boolean isTransient(CloudException e) {
+    return e.code().equals("UNAVAILABLE") || e.code().equals("RESOURCE_EXHAUSTED")
+        || e.code().equals("DEADLINE_EXCEEDED") || e.code().equals("INTERNAL");
+  }
+
+  static boolean ended(JobState s) {
+    return s.isTerminal();
+  }
+}

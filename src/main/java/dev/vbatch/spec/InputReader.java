@@ -1,0 +1,249 @@
+package dev.vbatch.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.vbatch.util.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Reads and checks the {@code input} section of a spec. */
+final class InputReader {
+  static final List<String> FILE_VARIABLES =
+      List.of("file.name", "file.path", "file.stem", "file.ext", "file.mime");
+
+  private final Path dir;
+  private final Problems problems;
+
+  InputReader(Path dir, Problems problems) {
+    this.dir = dir;
+    this.problems = problems;
+  }
+
+  /** The template variables items of this input carry. */
+  static Set<String> variables(InputSpec input) {
+    Set<String> vars = new LinkedHashSet<>();
+    vars.add("item.id");
+    input.files().ifPresent(f -> vars.addAll(FILE_VARIABLES));
+    input.table().ifPresent(t -> {
+      vars.add("row");
+      vars.addAll(t.columns());
+      if (t.fileColumn().isPresent()) {
+        vars.addAll(FILE_VARIABLES);
+      }
+    });
+    return vars;
+  }
+
+  InputSpec read(JsonNode node) {
+    InputSpec empty = new InputSpec(Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty());
+    if (node == null || node.isNull()) {
+      problems.error("input", "is missing; give 'files' (a directory or glob) or 'table' (a CSV or JSONL file)");
+      return empty;
+    }
+    if (!node.isObject()) {
+      problems.error("input", "must be a mapping with 'files' or 'table'");
+      return empty;
+    }
+    SpecReader.unknownKeys(problems, node, Set.of("files", "table", "sample", "seed", "limit"), "input.");
+    Optional<InputSpec.Files> files = Optional.empty();
+    Optional<InputSpec.Table> table = Optional.empty();
+    if (node.has("files") && node.has("table")) {
+      problems.error("input", "has both 'files' and 'table'; a job reads one kind of input");
+    } else if (node.has("files")) {
+      files = files(node.get("files"));
+    } else if (node.has("table")) {
+      table = table(node.get("table"));
+    } else {
+      problems.error("input", "needs 'files' (a directory or glob) or 'table' (a CSV or JSONL file)");
+    }
+    Optional<Integer> sample = positive(node, "sample");
+    Optional<Integer> limit = positive(node, "limit");
+    long seed = 0;
+    if (node.has("seed")) {
+      if (node.get("seed").isIntegralNumber()) {
+        seed = node.get("seed").asLong();
+      } else {
+        problems.error("input.seed", "is '" + node.get("seed").asText() + "'; it must be a whole number");
+      }
+    }
+    return new InputSpec(files, table, sample, seed, limit);
+  }
+
+  private Optional<Integer> positive(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
+      problems.error("input." + key, "is '" + v.asText() + "'; it must be a whole number of items, at least 1");
+      return Optional.empty();
+    }
+    return Optional.of(v.asInt());
+  }
+
+  private Optional<InputSpec.Files> files(JsonNode node) {
+    String path;
+    List<String> include = new ArrayList<>();
+    List<String> exclude = new ArrayList<>();
+    boolean recursive = true;
+    if (node.isTextual()) {
+      path = node.asText();
+    } else if (node.isObject()) {
+      SpecReader.unknownKeys(problems, node, Set.of("path", "include", "exclude", "recursive"), "input.files.");
+      path = node.path("path").asText("");
+      include = strings(node.get("include"), "input.files.include");
+      exclude = strings(node.get("exclude"), "input.files.exclude");
+      recursive = node.path("recursive").asBoolean(true);
+    } else {
+      problems.error("input.files", "must be a path or a mapping with 'path', 'include', 'exclude', 'recursive'");
+      return Optional.empty();
+    }
+    if (path.isBlank()) {
+      problems.error("input.files.path", "is missing; give a directory or a glob such as docs/**/*.pdf");
+      return Optional.empty();
+    }
+    if (path.startsWith("gs://")) {
+      problems.error("input.files", "is a gs:// prefix; this version reads local files only (Cloud Storage inputs are planned)");
+      return Optional.empty();
+    }
+    int wildcard = firstWildcard(path);
+    Path root;
+    Optional<String> glob = Optional.empty();
+    if (wildcard >= 0) {
+      int slash = path.lastIndexOf('/', wildcard);
+      root = dir.resolve(slash < 0 ? "." : path.substring(0, slash)).normalize();
+      glob = Optional.of(path.substring(slash + 1));
+    } else {
+      root = dir.resolve(path).normalize();
+    }
+    if (!Files.isDirectory(root)) {
+      problems.error("input.files", "names " + root + ", which is not a directory (paths are relative to " + dir + ")");
+      return Optional.empty();
+    }
+    return Optional.of(new InputSpec.Files(root, glob, include, exclude, recursive));
+  }
+
+  private static int firstWildcard(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      if ("*?[{".indexOf(path.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private List<String> strings(JsonNode node, String property) {
+    List<String> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (node.isTextual()) {
+      out.add(node.asText());
+    } else if (node.isArray()) {
+      node.forEach(n -> out.add(n.asText()));
+    } else {
+      problems.error(property, "must be a glob pattern or a list of them, e.g. [\"*.pdf\", \"*.png\"]");
+    }
+    return out;
+  }
+
+  private Optional<InputSpec.Table> table(JsonNode node) {
+    if (node.isTextual()) {
+      problems.error("input.table", "must be a mapping with 'path' and 'textColumn' or 'fileColumn'");
+      return Optional.empty();
+    }
+    SpecReader.unknownKeys(problems, node, Set.of("path", "textColumn", "fileColumn", "idColumn"), "input.table.");
+    String pathText = node.path("path").asText("");
+    if (pathText.isBlank()) {
+      problems.error("input.table.path", "is missing; give a .csv or .jsonl file");
+      return Optional.empty();
+    }
+    Path path = dir.resolve(pathText).normalize();
+    String lower = path.getFileName().toString().toLowerCase();
+    InputSpec.Format format;
+    if (lower.endsWith(".csv")) {
+      format = InputSpec.Format.CSV;
+    } else if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+      format = InputSpec.Format.JSONL;
+    } else {
+      problems.error("input.table.path", "is " + path.getFileName() + "; tables are .csv or .jsonl files");
+      return Optional.empty();
+    }
+    if (!Files.isRegularFile(path)) {
+      problems.error("input.table.path", "names " + path + ", which does not exist");
+      return Optional.empty();
+    }
+    List<String> columns;
+    try {
+      columns = format == InputSpec.Format.CSV ? csvHeader(path) : jsonlKeys(path);
+    } catch (IOException | RuntimeException e) {
+      problems.error("input.table.path", "cannot be read: " + e.getMessage());
+      return Optional.empty();
+    }
+    Optional<String> text = column(node, "textColumn", columns);
+    Optional<String> fileColumn = column(node, "fileColumn", columns);
+    Optional<String> id = column(node, "idColumn", columns);
+    if (!node.has("textColumn") && !node.has("fileColumn")) {
+      problems.error("input.table", "needs 'textColumn' or 'fileColumn' (or both); columns are: " + String.join(", ", columns));
+    }
+    return Optional.of(new InputSpec.Table(path, format, columns, text, fileColumn, id));
+  }
+
+  private Optional<String> column(JsonNode node, String key, List<String> columns) {
+    if (!node.has(key)) {
+      return Optional.empty();
+    }
+    String name = node.get(key).asText();
+    if (!columns.contains(name)) {
+      problems.error("input.table." + key, "is '" + name + "', which is not a column; columns are: " + String.join(", ", columns));
+      return Optional.empty();
+    }
+    return Optional.of(name);
+  }
+
+  static List<String> csvHeader(Path path) throws IOException {
+    CsvMapper csv = new CsvMapper();
+    csv.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    try (Reader reader = Files.newBufferedReader(path);
+        MappingIterator<List<String>> rows = csv.readerForListOf(String.class).readValues(reader)) {
+      if (!rows.hasNext()) {
+        throw new IOException("the file is empty; the first line must name the columns");
+      }
+      return rows.next().stream().map(String::trim).toList();
+    }
+  }
+
+  static List<String> jsonlKeys(Path path) throws IOException {
+    Set<String> keys = new TreeSet<>();
+    try (BufferedReader reader = Files.newBufferedReader(path)) {
+      String line;
+      int seen = 0;
+      while ((line = reader.readLine()) != null && seen < 100) {
+        if (line.isBlank()) {
+          continue;
+        }
+        seen++;
+        JsonNode row = Json.MAPPER.readTree(line);
+        if (row.isObject()) {
+          row.fieldNames().forEachRemaining(keys::add);
+        }
+      }
+    }
+    return List.copyOf(keys);
+  }
+
+
+}

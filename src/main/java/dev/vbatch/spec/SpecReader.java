@@ -1,0 +1,400 @@
+package dev.vbatch.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.aiplatform.v1.GenerationConfig;
+import com.google.cloud.aiplatform.v1.HarmCategory;
+import com.google.cloud.aiplatform.v1.SafetySetting;
+import dev.vbatch.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads and validates a job spec completely before anything runs: every problem is collected and
+ * reported together, each naming the file and property and saying what is allowed.
+ */
+public final class SpecReader {
+  private static final Set<String> TOP =
+      Set.of("name", "model", "backend", "project", "location", "input", "prompt", "schema",
+          "generation", "labels", "staging", "output", "limits");
+  private static final Set<String> LABEL_KEYS_RESERVED = Set.of("vbatch-run", "vbatch-shard", "vbatch-job");
+
+  private final Path file;
+  private final Path dir;
+  private final Problems problems;
+  private final Map<String, String> env;
+
+  private SpecReader(Path file, Map<String, String> env) {
+    this.file = file;
+    this.dir = file.toAbsolutePath().getParent();
+    this.problems = new Problems(file);
+    this.env = env;
+  }
+
+  public static JobSpec read(Path file) throws SpecException {
+    return read(file, System.getenv());
+  }
+
+  /** Reads {@code file}; {@code env} supplies GOOGLE_CLOUD_PROJECT for the vertex backend. */
+  public static JobSpec read(Path file, Map<String, String> env) throws SpecException {
+    return new SpecReader(file, env).read();
+  }
+
+  private JobSpec read() throws SpecException {
+    JsonNode root;
+    try {
+      root = Json.YAML.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new SpecException(List.of(file + ": no such file; give the path to a job.yaml"));
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr();
+      throw new SpecException(List.of(file + ": is not valid YAML" + where + ": " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new SpecException(List.of(file + ": cannot be read: " + e.getMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new SpecException(List.of(file + ": must be a YAML mapping with at least 'model', 'input', 'prompt' and 'schema'"));
+    }
+    unknownKeys(root, TOP, "");
+
+    String name = text(root, "name").orElse(defaultName());
+    if (!name.matches("[a-z][a-z0-9_-]{0,62}")) {
+      problems.error("name", "is '" + name + "'; use 1 to 63 lowercase letters, digits, '-' or '_', starting with a letter (it becomes a Vertex label)");
+    }
+    String model = text(root, "model").orElse("");
+    if (model.isEmpty()) {
+      problems.error("model", "is missing; name a Gemini model such as gemini-2.5-flash");
+    } else if (!model.matches("[A-Za-z0-9][A-Za-z0-9._@/-]*")) {
+      problems.error("model", "is '" + model + "'; use a model id such as gemini-2.5-flash or a full publishers/google/models/... name");
+    }
+    Optional<String> project = text(root, "project");
+    JobSpec.Backend backend = backend(root, project);
+    if (backend == JobSpec.Backend.VERTEX && project.isEmpty()) {
+      project = Optional.ofNullable(env.get("GOOGLE_CLOUD_PROJECT")).filter(s -> !s.isBlank());
+      if (project.isEmpty()) {
+        problems.error("project", "is missing; the vertex backend needs a Google Cloud project (or set GOOGLE_CLOUD_PROJECT)");
+      }
+    }
+    String location = text(root, "location").orElse("us-central1");
+    if (!location.equals("global") && !location.matches("[a-z]+-[a-z]+[0-9]+")) {
+      problems.error("location", "is '" + location + "'; use a Vertex AI region such as us-central1 or europe-west4, or 'global'");
+    }
+
+    InputSpec input = new InputReader(dir, problems).read(root.get("input"));
+    Set<String> vars = InputReader.variables(input);
+
+    PromptTemplate[] prompt = prompt(root.get("prompt"), vars);
+    Path schemaFile = null;
+    ResultSchema resultSchema = null;
+    com.google.cloud.aiplatform.v1.Schema responseSchema = null;
+    Optional<String> schemaPath = text(root, "schema");
+    if (schemaPath.isEmpty()) {
+      problems.error("schema", "is missing; give a JSON Schema file for the structured result, e.g. schema: schema.json");
+    } else {
+      schemaFile = dir.resolve(schemaPath.get()).normalize();
+      JsonNode schemaNode = readJsonFile(schemaFile, "schema");
+      if (schemaNode != null) {
+        try {
+          resultSchema = new ResultSchema(schemaNode);
+        } catch (RuntimeException e) {
+          problems.error("schema", "file " + schemaFile + " is not a usable JSON Schema: " + e.getMessage());
+        }
+        SchemaConverter.Result converted = SchemaConverter.convert(schemaNode);
+        String shown = "(" + schemaFile.getFileName() + ") ";
+        converted.errors().forEach(m -> problems.error("schema", shown + m));
+        converted.warnings().forEach(m -> problems.warn("schema", shown + m));
+        responseSchema = converted.schema();
+      }
+    }
+
+    JsonNode gen = root.path("generation");
+    GenerationConfig generation = new GenerationReader(problems).read(gen);
+    List<SafetySetting> safety = safety(gen.get("safety"));
+    Map<String, String> labels = labels(root.get("labels"));
+    Optional<String> staging = text(root, "staging");
+    if (backend == JobSpec.Backend.VERTEX && staging.isPresent() && !staging.get().startsWith("gs://")) {
+      problems.error("staging", "is '" + staging.get() + "'; the vertex backend stages to Cloud Storage: use a gs://BUCKET/PREFIX");
+    }
+    if (backend == JobSpec.Backend.VERTEX && staging.isEmpty()) {
+      problems.error("staging", "is missing; the vertex backend needs a gs://BUCKET/PREFIX to stage requests and read predictions");
+    }
+    staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
+    Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
+    JobSpec.Limits limits = limits(root.get("limits"));
+
+    problems.throwIfAny();
+    List<String> warnings = new ArrayList<>(problems.warnings());
+    return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
+        schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, output, limits,
+        List.copyOf(warnings));
+  }
+
+  private String defaultName() {
+    Path parent = file.toAbsolutePath().getParent();
+    String candidate = parent == null ? "job" : parent.getFileName().toString().toLowerCase();
+    return candidate.isEmpty() ? "job" : candidate;
+  }
+
+  private JobSpec.Backend backend(JsonNode root, Optional<String> project) {
+    Optional<String> value = text(root, "backend");
+    if (value.isEmpty()) {
+      return project.isPresent() ? JobSpec.Backend.VERTEX : JobSpec.Backend.EMULATOR;
+    }
+    return switch (value.get()) {
+      case "emulator" -> JobSpec.Backend.EMULATOR;
+      case "vertex" -> JobSpec.Backend.VERTEX;
+      default -> {
+        problems.error("backend", "is '" + value.get() + "'; use 'emulator' (local, the default without a project) or 'vertex'");
+        yield JobSpec.Backend.EMULATOR;
+      }
+    };
+  }
+
+  private PromptTemplate[] prompt(JsonNode node, Set<String> vars) {
+    PromptTemplate empty = PromptTemplate.parse("");
+    JsonNode body = node;
+    String where = "prompt";
+    if (node == null || node.isNull()) {
+      problems.error("prompt", "is missing; give a prompt file (prompt: prompt.yaml) with 'system' and 'user', or those two keys inline");
+      return new PromptTemplate[] {empty, empty};
+    }
+    if (node.isTextual()) {
+      Path promptFile = dir.resolve(node.asText()).normalize();
+      where = "prompt (" + promptFile.getFileName() + ")";
+      try {
+        body = Json.YAML.readTree(Files.readString(promptFile));
+      } catch (NoSuchFileException e) {
+        problems.error("prompt", "names " + promptFile + ", which does not exist");
+        return new PromptTemplate[] {empty, empty};
+      } catch (IOException e) {
+        problems.error("prompt", "file " + promptFile + " cannot be read as YAML: " + e.getMessage());
+        return new PromptTemplate[] {empty, empty};
+      }
+      if (body == null || !body.isObject()) {
+        problems.error("prompt", "file " + promptFile + " must be a YAML mapping with 'system' and 'user'");
+        return new PromptTemplate[] {empty, empty};
+      }
+    }
+    if (!body.isObject()) {
+      problems.error("prompt", "must be a file name or a mapping with 'system' and 'user'");
+      return new PromptTemplate[] {empty, empty};
+    }
+    unknownKeys(body, Set.of("system", "user"), where.equals("prompt") ? "prompt." : where + ": ");
+    PromptTemplate system = template(body, "system", where, vars, false);
+    PromptTemplate user = template(body, "user", where, vars, true);
+    return new PromptTemplate[] {system, user};
+  }
+
+  private PromptTemplate template(JsonNode body, String key, String where, Set<String> vars, boolean required) {
+    JsonNode v = body.get(key);
+    String property = where.equals("prompt") ? "prompt." + key : where + " " + key;
+    if (v == null || v.isNull() || v.asText().isBlank()) {
+      if (required) {
+        problems.error(property, "is missing; it is the user message sent with each item, e.g. 'Extract the fields of ${file.name}'");
+      }
+      return PromptTemplate.parse("");
+    }
+    try {
+      PromptTemplate t = PromptTemplate.parse(v.asText());
+      for (String name : t.variables()) {
+        if (!vars.contains(name)) {
+          problems.error(property, "uses ${" + name + "}, which this input does not provide; known variables: " + String.join(", ", new TreeSet<>(vars)));
+        }
+      }
+      return t;
+    } catch (IllegalArgumentException e) {
+      problems.error(property, e.getMessage());
+      return PromptTemplate.parse("");
+    }
+  }
+
+  private JsonNode readJsonFile(Path path, String property) {
+    try {
+      String text = Files.readString(path);
+      return path.toString().endsWith(".yaml") || path.toString().endsWith(".yml")
+          ? Json.YAML.readTree(text) : Json.MAPPER.readTree(text);
+    } catch (NoSuchFileException e) {
+      problems.error(property, "names " + path + ", which does not exist");
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      problems.error(property, "file " + path + " is not valid JSON" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      problems.error(property, "file " + path + " cannot be read: " + e.getMessage());
+    }
+    return null;
+  }
+
+  private List<SafetySetting> safety(JsonNode node) {
+    List<SafetySetting> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      problems.error("generation.safety", "must be a list of {category, threshold}");
+      return out;
+    }
+    int i = 0;
+    for (JsonNode s : node) {
+      String p = "generation.safety[" + i++ + "]";
+      unknownKeys(s, Set.of("category", "threshold"), p + ".");
+      String category = s.path("category").asText();
+      String threshold = s.path("threshold").asText();
+      List<String> categories = enumNames(HarmCategory.values(), "HARM_CATEGORY_UNSPECIFIED");
+      List<String> thresholds = enumNames(SafetySetting.HarmBlockThreshold.values(), "HARM_BLOCK_THRESHOLD_UNSPECIFIED");
+      boolean ok = true;
+      if (!categories.contains(category)) {
+        problems.error(p + ".category", "is '" + category + "'; use one of " + String.join(", ", categories));
+        ok = false;
+      }
+      if (!thresholds.contains(threshold)) {
+        problems.error(p + ".threshold", "is '" + threshold + "'; use one of " + String.join(", ", thresholds));
+        ok = false;
+      }
+      if (ok) {
+        out.add(SafetySetting.newBuilder()
+            .setCategory(HarmCategory.valueOf(category))
+            .setThreshold(SafetySetting.HarmBlockThreshold.valueOf(threshold))
+            .build());
+      }
+    }
+    return out;
+  }
+
+  private static List<String> enumNames(Enum<?>[] values, String unspecified) {
+    return Arrays.stream(values).map(Enum::name)
+        .filter(n -> !n.equals(unspecified) && !n.equals("UNRECOGNIZED")).toList();
+  }
+
+  private Map<String, String> labels(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      problems.error("labels", "must be a mapping of label keys to values");
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      String value = e.getValue().asText();
+      String p = "labels." + key;
+      if (!key.matches("[a-z][a-z0-9_-]{0,62}")) {
+        problems.error(p, "has an invalid key; Vertex label keys are 1 to 63 lowercase letters, digits, '-' or '_', starting with a letter");
+      } else if (LABEL_KEYS_RESERVED.contains(key)) {
+        problems.error(p, "is reserved: vbatch sets it to find its own jobs");
+      }
+      if (!value.matches("[a-z0-9_-]{0,63}")) {
+        problems.error(p, "has the value '" + value + "'; Vertex label values are at most 63 lowercase letters, digits, '-' or '_'");
+      }
+      out.put(key, value);
+    }
+    if (out.size() > 61) {
+      problems.error("labels", "has " + out.size() + " labels; Vertex allows 64 per job and vbatch uses 3");
+    }
+    return out;
+  }
+
+  private JobSpec.Limits limits(JsonNode node) {
+    JobSpec.Limits d = JobSpec.Limits.defaults();
+    if (node == null || node.isNull()) {
+      return d;
+    }
+    unknownKeys(node, Set.of("maxRequestsPerShard", "maxShardBytes", "maxInlineTextBytes"), "limits.");
+    long perShard = range(node, "maxRequestsPerShard", "limits.maxRequestsPerShard", 1, JobSpec.Limits.MAX_REQUESTS_PER_JOB, d.maxRequestsPerShard(), "Vertex takes at most 200,000 requests per batch job");
+    long shardBytes = range(node, "maxShardBytes", "limits.maxShardBytes", 1024, JobSpec.Limits.MAX_SHARD_BYTES, d.maxShardBytes(), "Vertex reads input files of at most 1 GB");
+    long inline = range(node, "maxInlineTextBytes", "limits.maxInlineTextBytes", 0, 20_000_000, d.maxInlineTextBytes(), "text larger than this is sent as a file or skipped");
+    return new JobSpec.Limits((int) perShard, shardBytes, inline);
+  }
+
+  private long range(JsonNode parent, String key, String property, long min, long max, long dflt, String why) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+      problems.error(property, "is '" + v.asText() + "'; it must be a whole number from " + min + " to " + max);
+      return dflt;
+    }
+    long value = v.asLong();
+    if (value < min || value > max) {
+      problems.error(property, "is " + value + "; allowed " + min + " to " + max + " (" + why + ")");
+      return dflt;
+    }
+    return value;
+  }
+
+  private Optional<String> text(JsonNode root, String key) {
+    JsonNode v = root.get(key);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    if (!v.isValueNode()) {
+      problems.error(key, "must be a single value, not a " + (v.isArray() ? "list" : "mapping"));
+      return Optional.empty();
+    }
+    return Optional.of(v.asText().trim()).filter(s -> !s.isEmpty());
+  }
+
+  void unknownKeys(JsonNode node, Set<String> known, String prefix) {
+    unknownKeys(problems, node, known, prefix);
+  }
+
+  static void unknownKeys(Problems problems, JsonNode node, Set<String> known, String prefix) {
+    if (node == null || !node.isObject()) {
+      return;
+    }
+    node.fieldNames().forEachRemaining(k -> {
+      if (!known.contains(k)) {
+        String hint = closest(k, known).map(c -> "; did you mean '" + c + "'?").orElse("; allowed: " + String.join(", ", new TreeSet<>(known)));
+        problems.error(prefix + k, "is not a known property" + hint);
+      }
+    });
+  }
+
+  private static Optional<String> closest(String word, Set<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = distance(word.toLowerCase(), c.toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = c;
+      }
+    }
+    return bestDistance <= Math.max(2, word.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+}

@@ -1,0 +1,80 @@
+package dev.vbatch.storage;
+
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A blob store under a gs://BUCKET/PREFIX, over google-cloud-storage. Reads and writes stream. */
+public final class GcsBlobStore implements BlobStore {
+  private final Storage storage;
+  private final String bucket;
+  private final String prefix;
+
+  public GcsBlobStore(Storage storage, String gsUri) {
+    BlobId id = parse(gsUri.endsWith("/") ? gsUri : gsUri + "/");
+    this.storage = storage;
+    this.bucket = id.getBucket();
+    this.prefix = id.getName();
+  }
+
+  @Override
+  public String uri(String path) {
+    return "gs://" + bucket + "/" + prefix + path;
+  }
+
+  @Override
+  public boolean exists(String path) {
+    return storage.get(BlobId.of(bucket, prefix + path)) != null;
+  }
+
+  @Override
+  public void upload(Path source, String path, String contentType) throws IOException {
+    BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, prefix + path)).setContentType(contentType).build();
+    storage.createFrom(info, source);
+  }
+
+  @Override
+  public OutputStream create(String path, String contentType) {
+    BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, prefix + path)).setContentType(contentType).build();
+    WriteChannel channel = storage.writer(info);
+    return Channels.newOutputStream(channel);
+  }
+
+  @Override
+  public InputStream open(String uri) {
+    ReadChannel channel = storage.reader(parse(uri));
+    return Channels.newInputStream(channel);
+  }
+
+  @Override
+  public List<String> list(String uriPrefix) {
+    BlobId dir = parse(uriPrefix.endsWith("/") ? uriPrefix : uriPrefix + "/");
+    List<String> uris = new ArrayList<>();
+    for (Blob blob : storage.list(dir.getBucket(), Storage.BlobListOption.prefix(dir.getName())).iterateAll()) {
+      if (!blob.getName().endsWith("/")) {
+        uris.add("gs://" + blob.getBucket() + "/" + blob.getName());
+      }
+    }
+    uris.sort(null);
+    return uris;
+  }
+
+  static BlobId parse(String uri) {
+    if (!uri.startsWith("gs://")) {
+      throw new IllegalArgumentException(uri + " is not a gs:// URI");
+    }
+    String rest = uri.substring(5);
+    int slash = rest.indexOf('/');
+    return slash < 0 ? BlobId.of(rest, "") : BlobId.of(rest.substring(0, slash), rest.substring(slash + 1));
+  }
+}

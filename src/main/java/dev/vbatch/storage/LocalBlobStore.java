@@ -1,0 +1,93 @@
+package dev.vbatch.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A blob store in a local directory, with file:// URIs. Writes land whole (temp file and rename). */
+public final class LocalBlobStore implements BlobStore {
+  private final Path root;
+
+  public LocalBlobStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String uri(String path) {
+    return root.resolve(path).toUri().toString();
+  }
+
+  @Override
+  public boolean exists(String path) {
+    return Files.exists(root.resolve(path));
+  }
+
+  @Override
+  public void upload(Path source, String path, String contentType) throws IOException {
+    Path target = root.resolve(path);
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".upload", ".tmp");
+    try {
+      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
+  public OutputStream create(String path, String contentType) throws IOException {
+    Path target = root.resolve(path);
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".write", ".tmp");
+    OutputStream out = Files.newOutputStream(tmp);
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        super.close();
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    };
+  }
+
+  @Override
+  public InputStream open(String uri) throws IOException {
+    return Files.newInputStream(toPath(uri));
+  }
+
+  @Override
+  public List<String> list(String uriPrefix) throws IOException {
+    Path dir = toPath(uriPrefix);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .map(p -> p.toUri().toString()).sorted().toList();
+    }
+  }
+
+  /** The local path of a file:// URI. */
+  public static Path toPath(String uri) {
+    if (!uri.startsWith("file:")) {
+      throw new IllegalArgumentException(uri + " is not a file:// URI");
+    }
+    return Path.of(URI.create(uri));
+  }
+}

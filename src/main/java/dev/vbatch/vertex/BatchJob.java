@@ -1,0 +1,18 @@
+package dev.vbatch.vertex;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** What vbatch knows of one BatchPredictionJob. */
+public record BatchJob(
+    String name,
+    String displayName,
+    JobState state,
+    long succeeded,
+    long failed,
+    long incomplete,
+    Optional<String> outputDirectory,
+    Optional<String> error,
+    Instant createTime,
+    Map<String, String> labels) {}

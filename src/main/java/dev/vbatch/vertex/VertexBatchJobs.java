@@ -1,0 +1,192 @@
+package dev.vbatch.vertex;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.FixedHeaderProvider;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.cloud.aiplatform.v1.BatchPredictionJob;
+import com.google.cloud.aiplatform.v1.GcsDestination;
+import com.google.cloud.aiplatform.v1.GcsSource;
+import com.google.cloud.aiplatform.v1.JobServiceClient;
+import com.google.cloud.aiplatform.v1.JobServiceSettings;
+import com.google.cloud.aiplatform.v1.ListBatchPredictionJobsRequest;
+import dev.vbatch.event.EventSink;
+import dev.vbatch.util.Backoff;
+import dev.vbatch.util.TimeSource;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@link BatchJobs} over the real JobServiceClient. The emulator and Vertex differ only in the
+ * endpoint and credentials given to {@link #connect}.
+ */
+public final class VertexBatchJobs implements BatchJobs {
+  private static final Set<StatusCode.Code> TRANSIENT =
+      Set.of(StatusCode.Code.UNAVAILABLE, StatusCode.Code.RESOURCE_EXHAUSTED, StatusCode.Code.DEADLINE_EXCEEDED,
+          StatusCode.Code.INTERNAL);
+  private static final int CREATE_ATTEMPTS = 6;
+
+  private final JobServiceClient client;
+  private final String parent;
+  private final TimeSource time;
+  private final EventSink events;
+
+  VertexBatchJobs(JobServiceClient client, String parent, TimeSource time, EventSink events) {
+    this.client = client;
+    this.parent = parent;
+    this.time = time;
+    this.events = events;
+  }
+
+  /**
+   * Connects to {@code endpoint} (host:port). {@code local} means the emulator: plaintext and no
+   * credentials; otherwise TLS and Application Default Credentials.
+   */
+  public static VertexBatchJobs connect(
+      String endpoint, boolean local, String project, String location, String version, TimeSource time, EventSink events)
+      throws IOException {
+    JobServiceSettings.Builder settings = JobServiceSettings.newBuilder().setEndpoint(endpoint)
+        .setHeaderProvider(FixedHeaderProvider.create("user-agent", "vbatch/" + version));
+    if (local) {
+      settings.setCredentialsProvider(NoCredentialsProvider.create());
+      settings.setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+          .setEndpoint(endpoint)
+          .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+          .build());
+    }
+    // get and list are safe to repeat; by default they are not retried on UNAVAILABLE.
+    RetrySettings retry = RetrySettings.newBuilder()
+        .setInitialRetryDelayDuration(Duration.ofMillis(200))
+        .setRetryDelayMultiplier(2.0)
+        .setMaxRetryDelayDuration(Duration.ofSeconds(10))
+        .setInitialRpcTimeoutDuration(Duration.ofSeconds(30))
+        .setRpcTimeoutMultiplier(1.0)
+        .setMaxRpcTimeoutDuration(Duration.ofSeconds(30))
+        .setTotalTimeoutDuration(Duration.ofSeconds(90))
+        .build();
+    settings.getBatchPredictionJobSettings()
+        .setRetryableCodes(StatusCode.Code.UNAVAILABLE, StatusCode.Code.DEADLINE_EXCEEDED, StatusCode.Code.RESOURCE_EXHAUSTED)
+        .setRetrySettings(retry);
+    settings.listBatchPredictionJobsSettings()
+        .setRetryableCodes(StatusCode.Code.UNAVAILABLE, StatusCode.Code.DEADLINE_EXCEEDED, StatusCode.Code.RESOURCE_EXHAUSTED)
+        .setRetrySettings(retry);
+    String parent = "projects/" + project + "/locations/" + location;
+    return new VertexBatchJobs(JobServiceClient.create(settings.build()), parent, time, events);
+  }
+
+  @Override
+  public BatchJob create(JobRequest request) throws InterruptedException {
+    BatchPredictionJob job = BatchPredictionJob.newBuilder()
+        .setDisplayName(request.displayName())
+        .setModel(request.model())
+        .setInputConfig(BatchPredictionJob.InputConfig.newBuilder()
+            .setInstancesFormat("jsonl")
+            .setGcsSource(GcsSource.newBuilder().addAllUris(request.inputUris())))
+        .setOutputConfig(BatchPredictionJob.OutputConfig.newBuilder()
+            .setPredictionsFormat("jsonl")
+            .setGcsDestination(GcsDestination.newBuilder().setOutputUriPrefix(request.outputUriPrefix())))
+        .putAllLabels(request.labels())
+        .build();
+    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 2.0, request.displayName().hashCode());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return toBatchJob(client.createBatchPredictionJob(parent, job));
+      } catch (ApiException e) {
+        if (!TRANSIENT.contains(e.getStatusCode().getCode()) || attempt >= CREATE_ATTEMPTS) {
+          throw translate("create batch job " + request.displayName(), e);
+        }
+        events.warn("creating " + request.displayName() + " failed with " + e.getStatusCode().getCode()
+            + " (attempt " + attempt + " of " + CREATE_ATTEMPTS + "); checking whether it was created anyway");
+        time.sleep(backoff.next());
+        List<BatchJob> existing = findByLabels(request.labels());
+        if (!existing.isEmpty()) {
+          events.info("found " + existing.get(0).name() + ", created before the error; not creating it again");
+          return existing.get(0);
+        }
+      }
+    }
+  }
+
+  @Override
+  public BatchJob get(String name) {
+    try {
+      return toBatchJob(client.getBatchPredictionJob(name));
+    } catch (ApiException e) {
+      throw translate("get " + name, e);
+    }
+  }
+
+  @Override
+  public List<BatchJob> findByLabels(Map<String, String> labels) {
+    String filter = labels.entrySet().stream()
+        .map(e -> "labels." + e.getKey() + "=\"" + e.getValue() + "\"")
+        .collect(Collectors.joining(" AND "));
+    try {
+      List<BatchJob> out = new ArrayList<>();
+      ListBatchPredictionJobsRequest req = ListBatchPredictionJobsRequest.newBuilder()
+          .setParent(parent).setFilter(filter).build();
+      for (BatchPredictionJob j : client.listBatchPredictionJobs(req).iterateAll()) {
+        out.add(toBatchJob(j));
+      }
+      return out;
+    } catch (ApiException e) {
+      throw translate("list batch jobs", e);
+    }
+  }
+
+  @Override
+  public void cancel(String name) {
+    try {
+      client.cancelBatchPredictionJob(name);
+    } catch (ApiException e) {
+      throw translate("cancel " + name, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  static BatchJob toBatchJob(BatchPredictionJob j) {
+    JobState state;
+    try {
+      state = JobState.valueOf(j.getState().name().replace("JOB_STATE_", ""));
+    } catch (IllegalArgumentException e) {
+      state = JobState.UNKNOWN;
+    }
+    String out = j.getOutputInfo().getGcsOutputDirectory();
+    String error = j.hasError() && !j.getError().getMessage().isEmpty()
+        ? j.getError().getMessage() + " (code " + j.getError().getCode() + ")" : null;
+    return new BatchJob(j.getName(), j.getDisplayName(), state,
+        j.getCompletionStats().getSuccessfulCount(), j.getCompletionStats().getFailedCount(),
+        j.getCompletionStats().getIncompleteCount(),
+        out.isEmpty() ? Optional.empty() : Optional.of(out), Optional.ofNullable(error),
+        Instant.ofEpochSecond(j.getCreateTime().getSeconds(), j.getCreateTime().getNanos()),
+        Map.copyOf(j.getLabelsMap()));
+  }
+
+  static CloudException translate(String what, ApiException e) {
+    String code = e.getStatusCode().getCode().name();
+    String detail = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ");
+    String advice = switch (e.getStatusCode().getCode()) {
+      case UNAUTHENTICATED -> "no usable credentials: run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS";
+      case PERMISSION_DENIED -> "permission denied: the account running vbatch needs roles/aiplatform.user on the project";
+      case RESOURCE_EXHAUSTED -> "quota exhausted: wait and run again, or ask for more Vertex AI batch quota";
+      case NOT_FOUND -> "not found: check the project, location and model names";
+      case INVALID_ARGUMENT -> "Vertex rejected the request";
+      default -> "the call failed";
+    };
+    return new CloudException(code, what + ": " + advice + " [" + code + ": " + detail + "]", e);
+  }
+}
