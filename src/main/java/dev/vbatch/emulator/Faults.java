@@ -41,8 +41,11 @@ final class Faults {
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       h = 31 * h + b;
     }
+    // MurmurHash3's 64-bit finalizer: subjects that differ in one character land far apart.
     h ^= (h >>> 33);
     h *= 0xff51afd7ed558ccdL;
+    h ^= (h >>> 33);
+    h *= 0xc4ceb9fe1a85ec53L;
     h ^= (h >>> 33);
     return (h >>> 11) * 0x1.0p-53;
   }
