@@ -61,7 +61,7 @@ public final class SpecReader {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr();
-      throw new SpecException(List.of(file + ": is not valid YAML" + where + ": " + e.getOriginalMessage()));
+      throw new SpecException(List.of(file + ": is not valid YAML" + where + ": " + oneLine(e.getOriginalMessage())));
     } catch (IOException e) {
       throw new SpecException(List.of(file + ": cannot be read: " + e.getMessage()));
     }
@@ -140,6 +140,12 @@ public final class SpecReader {
     return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
         schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, output, limits,
         List.copyOf(warnings));
+  }
+
+  /** SnakeYAML's message without its excerpt and caret lines. */
+  private static String oneLine(String message) {
+    return message.lines().filter(l -> !l.isBlank() && !l.startsWith(" ") && !l.startsWith("\t"))
+        .map(String::trim).reduce((a, b) -> a + "; " + b).orElse(message);
   }
 
   private String defaultName() {
