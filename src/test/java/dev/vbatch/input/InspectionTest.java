@@ -38,6 +38,9 @@ class InspectionTest {
     assertThat(MimeTypes.detect(dir.resolve("page.html"))).isEqualTo("text/html");
     assertThat(MimeTypes.detect(dir.resolve("rows.csv"))).isEqualTo("text/csv");
     assertThat(inspect(dir.resolve("scan.pdf")).attachment().get().mimeType()).isEqualTo("image/png");
+    byte[] webp = {'R', 'I', 'F', 'F', 26, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 13, 0, 0, 0, 0x2f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    Files.write(dir.resolve("pic.bin"), webp);
+    assertThat(MimeTypes.detect(dir.resolve("pic.bin"))).isEqualTo("image/webp");
   }
 
   @Test

@@ -1,0 +1,74 @@
+package dev.vbatch.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.aiplatform.v1.GenerateContentRequest;
+import dev.vbatch.event.Event;
+import dev.vbatch.request.RequestKey;
+import dev.vbatch.results.Outcome;
+import dev.vbatch.results.PredictionDecoder;
+import dev.vbatch.spec.ResultSchema;
+import dev.vbatch.storage.LocalBlobStore;
+import dev.vbatch.util.Json;
+import dev.vbatch.vertex.BatchJob;
+import dev.vbatch.vertex.JobState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CollectStepTest {
+  @TempDir Path tmp;
+
+  static GenerateContentRequest req(String text) {
+    return GenerateContentRequest.newBuilder()
+        .addContents(com.google.cloud.aiplatform.v1.Content.newBuilder().setRole("user")
+            .addParts(com.google.cloud.aiplatform.v1.Part.newBuilder().setText(text))).build();
+  }
+
+  static String line(GenerateContentRequest r, String answer) {
+    return "{\"status\":\"\",\"request\":" + RequestKey.toJson(r).replace("\"role\":\"user\"", "\"role\":\"user\",\"x\":null")
+        + ",\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + Json.write(answer) + "}]},\"finishReason\":\"STOP\"}],"
+        + "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":2,\"totalTokenCount\":5}}}";
+  }
+
+  @Test
+  void mapsByKeyAcrossFilesAndReportsUnknownDuplicateAndUnreadableLines() throws Exception {
+    Path outDir = tmp.resolve("out");
+    Files.createDirectories(outDir);
+    GenerateContentRequest a = req("a");
+    GenerateContentRequest b = req("b");
+    GenerateContentRequest c = req("c");
+    Files.writeString(outDir.resolve("predictions_00001.jsonl"),
+        line(b, "{\"v\":2}") + "\n" + line(req("stranger"), "{\"v\":9}") + "\n\n" + "{broken\n");
+    Files.writeString(outDir.resolve("predictions_00002.jsonl"), line(a, "not json") + "\n" + line(a, "{\"v\":1}") + "\n" + line(b, "{\"v\":3}") + "\n");
+    Files.writeString(outDir.resolve("README.txt"), "not a predictions file");
+    LocalBlobStore store = new LocalBlobStore(tmp);
+    BatchJob job = new BatchJob("j", "d", JobState.SUCCEEDED, 3, 0, 0, Optional.of(store.uri("out")), Optional.empty(), Instant.EPOCH, Map.of());
+    List<Event> events = new ArrayList<>();
+    Set<String> keys = Set.of(RequestKey.of(a), RequestKey.of(b), RequestKey.of(c));
+    PredictionDecoder decoder = new PredictionDecoder(new ResultSchema(Json.read("{\"type\":\"object\"}")), 0);
+
+    Collected got = CollectStep.run(List.of(job), keys, store, decoder, events::add);
+
+    assertThat(got.lines()).isEqualTo(6);
+    assertThat(got.unmatched()).isEqualTo(2);
+    assertThat(got.duplicates()).isEqualTo(2);
+    assertThat(got.byKey()).containsOnlyKeys(RequestKey.of(a), RequestKey.of(b));
+    // a: the later success replaces the earlier failure; b: the first success is kept.
+    assertThat(got.byKey().get(RequestKey.of(a)).data().get("v").asInt()).isEqualTo(1);
+    assertThat(got.byKey().get(RequestKey.of(b)).data().get("v").asInt()).isEqualTo(2);
+    assertThat(got.byKey().get(RequestKey.of(a)).status()).isEqualTo(Outcome.Status.SUCCEEDED);
+    assertThat(got.usage().total()).isEqualTo(10);
+    assertThat(events).filteredOn(e -> e instanceof Event.Log l && l.level() == Event.Level.WARN)
+        .extracting(e -> ((Event.Log) e).message())
+        .anySatisfy(m -> assertThat(m).contains("predictions_00001.jsonl line 2: its request matches none this run sent"))
+        .anySatisfy(m -> assertThat(m).contains("predictions_00001.jsonl line 4: the line is not JSON"));
+  }
+}
