@@ -39,8 +39,9 @@ final class ConsoleSink implements EventSink {
     } else if (event instanceof Event.Progress p) {
       progress(p);
     } else if (event instanceof Event.JobUpdate j) {
+      // The job's full name was logged when it was submitted; updates stay on one line.
       log(new Event.Log(Event.Level.INFO, "shard " + j.shard() + " " + j.state() + ": "
-          + j.succeeded() + " succeeded, " + j.failed() + " failed of " + j.total() + " (" + j.jobName() + ")"));
+          + j.succeeded() + " succeeded, " + j.failed() + " failed of " + j.total()));
     }
     err.flush();
   }
