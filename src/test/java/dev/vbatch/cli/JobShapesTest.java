@@ -100,6 +100,27 @@ class JobShapesTest {
   }
 
   @Test
+  void stagedFilesAreContentAddressedAndNotUploadedAgain() throws Exception {
+    SampleFiles.pdf(tmp.resolve("docs/a.pdf"), List.of(List.of("Vendor: A", "Total: 1")));
+    Files.copy(tmp.resolve("docs/a.pdf"), tmp.resolve("docs/same-content.pdf"));
+    Path spec = spec("  files: docs\n", "");
+    assertThat(cli.run("run", spec.toString(), "--out", tmp.resolve("out1").toString()).exit()).isZero();
+    Path files = tmp.resolve("home/staging/files");
+    List<Path> staged;
+    try (Stream<Path> s = Files.list(files)) {
+      staged = s.toList();
+    }
+    assertThat(staged).hasSize(1);
+    String sha = dev.vbatch.util.Hashing.sha256Hex(tmp.resolve("docs/a.pdf"));
+    assertThat(staged.get(0).getFileName().toString()).isEqualTo(sha + ".pdf");
+    var modified = Files.getLastModifiedTime(staged.get(0));
+    Files.setLastModifiedTime(staged.get(0), java.nio.file.attribute.FileTime.fromMillis(1000));
+    assertThat(cli.run("run", spec.toString(), "--out", tmp.resolve("out2").toString()).exit()).isZero();
+    assertThat(Files.getLastModifiedTime(staged.get(0)).toMillis()).as("not copied again").isEqualTo(1000);
+    assertThat(modified.toMillis()).isNotEqualTo(1000);
+  }
+
+  @Test
   void planReportsAndTouchesNothing() throws Exception {
     Files.writeString(tmp.resolve("docs/a.txt"), "Vendor: V\nTotal: 1\n");
     SampleFiles.pdf(tmp.resolve("docs/b.pdf"), List.of(List.of("Total: 2"), List.of("Vendor: W")));

@@ -84,6 +84,18 @@ class InspectionTest {
         .isEqualTo("anim.gif has content of type image/gif; vbatch sends PDF, PNG, JPEG, WEBP, text, Markdown, CSV, JSON and HTML (convert it, or exclude it with input.files.exclude)");
   }
 
+  @Test
+  void pdfsOverThePageLimitAreSkipped() throws Exception {
+    try (PDDocument doc = new PDDocument()) {
+      for (int i = 0; i < ItemInspector.MAX_PDF_PAGES + 1; i++) {
+        doc.addPage(new PDPage());
+      }
+      doc.save(dir.resolve("long.pdf").toFile());
+    }
+    assertThat(inspect(dir.resolve("long.pdf")).skip().get().message())
+        .isEqualTo("long.pdf has 1001 pages; Gemini reads at most 1,000 per PDF (split it)");
+  }
+
   private String reason(String name) {
     return inspect(dir.resolve(name)).skip().map(Skip::reason).orElse("none");
   }
