@@ -182,7 +182,8 @@ final class Timeline {
     if (faults.hits("blocked", subject)) {
       response = blocked(Faults.unit(subject) < 0.5, reading.promptTokens(), modelVersion);
     } else {
-      response = responder.respond(request, reading, modelVersion, subject);
+      // Salted by the request's content, so the same request gets the same answer in any job.
+      response = responder.respond(request, reading, modelVersion, dev.vbatch.request.RequestKey.of(request));
       String text = response.getCandidates(0).getContent().getParts(0).getText();
       if (faults.hits("malformed-json", subject)) {
         response = Responder.response("Here is the extracted data:\n" + text.replaceFirst("\"", ""),

@@ -2,7 +2,6 @@ package dev.vbatch.results;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vbatch.input.PlannedItem;
 import dev.vbatch.util.AtomicFiles;
 import dev.vbatch.util.Json;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Writes {@code results.jsonl} (exactly one line per input item, in input order) and {@code
@@ -23,11 +21,10 @@ public final class ResultWriter {
   /** Counts of what was written: by status and by reason. */
   public record Counts(long items, long succeeded, long failed, long skipped, Map<String, Long> byReason) {}
 
-  /**
-   * @param outcomeOf the outcome of a sendable item, given its plan index and key
-   */
-  public static Counts write(Path outDir, List<PlannedItem> items, List<String> keys,
-      Function<Integer, Outcome> outcomeOf) throws IOException {
+  /** One item to write: its source, its request key (null if skipped) and what became of it. */
+  public record Line(String source, String key, Outcome outcome) {}
+
+  public static Counts write(Path outDir, List<Line> lines) throws IOException {
     long[] counts = new long[3];
     Map<String, Long> byReason = new TreeMap<>();
     Path results = outDir.resolve("results.jsonl");
@@ -38,17 +35,13 @@ public final class ResultWriter {
               JsonGenerator f = Json.MAPPER.createGenerator((OutputStream) failuresOut)) {
             r.setRootValueSeparator(null);
             f.setRootValueSeparator(null);
-            for (int i = 0; i < items.size(); i++) {
-              PlannedItem p = items.get(i);
-              Outcome o = p.skip().map(s -> Outcome.skipped(s.reason(), s.message())).orElse(null);
-              if (o == null) {
-                o = outcomeOf.apply(i);
-              };
+            for (Line item : lines) {
+              Outcome o = item.outcome();
               counts[o.status().ordinal()]++;
               if (o.reason() != null) {
                 byReason.merge(o.reason(), 1L, Long::sum);
               }
-              ObjectNode line = record(p, keys.get(i), o);
+              ObjectNode line = record(item.source(), item.key(), o);
               Json.MAPPER.writeTree(r, line);
               r.writeRaw('\n');
               if (o.status() != Outcome.Status.SUCCEEDED) {
@@ -58,12 +51,12 @@ public final class ResultWriter {
             }
           }
         }));
-    return new Counts(items.size(), counts[0], counts[1], counts[2], byReason);
+    return new Counts(lines.size(), counts[0], counts[1], counts[2], byReason);
   }
 
-  static ObjectNode record(PlannedItem p, String key, Outcome o) {
+  static ObjectNode record(String source, String key, Outcome o) {
     ObjectNode line = Json.object();
-    line.put("source", p.item().id());
+    line.put("source", source);
     line.put("key", key);
     line.put("status", o.status().label());
     line.set("data", o.data());

@@ -19,11 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One batch run, as a fixed list of stages: plan, build and stage, submit, wait, collect, write.
@@ -36,7 +37,6 @@ public final class BatchRun {
   private final Path runsDir;
   private final TimeSource time;
   private final EventSink events;
-  private final Map<String, Double> durations = new LinkedHashMap<>();
 
   public BatchRun(JobSpec spec, Backend backend, Path outDir, Path runsDir, TimeSource time, EventSink events) {
     this.spec = spec;
@@ -52,7 +52,16 @@ public final class BatchRun {
         + "-" + String.format("%04x", random.nextInt(0x10000));
   }
 
+  /** The whole run in this process: {@link #submit} then {@link #finish}. */
   public RunReport run(String runId) throws IOException, InterruptedException {
+    return finish(submit(runId));
+  }
+
+  /**
+   * Plans, builds and stages the requests, writes the item ledger, and creates one batch job per
+   * shard; returns at once with the run's state.
+   */
+  public RunState submit(String runId) throws IOException, InterruptedException {
     Instant start = time.now();
     RunState state = new RunState();
     state.runId = runId;
@@ -60,59 +69,73 @@ public final class BatchRun {
     state.spec = spec.file().toAbsolutePath().toString();
     state.backend = backend.name();
     state.createdAt = start.toString();
-    Path stateFile = runsDir.resolve(runId).resolve("state.json");
+    state.output = outDir.toAbsolutePath().toString();
+    Path runDir = runsDir.resolve(runId);
+    Path stateFile = runDir.resolve("state.json");
     events.info("run " + runId + " of " + spec.name() + " on " + backend.name() + "; results go to " + outDir);
 
     state.stage = "plan";
-    Plan plan = timed("plan", () -> PlanStep.run(spec, events));
+    Plan plan = timed(state, "plan", () -> PlanStep.run(spec, events));
     state.save(stateFile);
 
     state.stage = "build";
-    Requests requests = timed("build", () -> {
+    Requests requests = timed(state, "build", () -> {
       try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + runId + "/requests/")) {
         return RequestStep.run(plan, backend.store(), sink, true, events);
       }
     });
+    Ledger.write(runDir.resolve("items.jsonl"), Ledger.of(plan, requests));
     events.info(plan.items().size() + " items: " + plan.sendable() + " to send as " + requests.unique()
         + " distinct requests in " + requests.shards().size() + " shard(s), " + plan.skipped() + " skipped");
 
+    state.stage = "submit";
+    timed(state, "submit", () -> {
+      SubmitStep.run(spec, state, stateFile, backend.store(), backend.jobs(), requests.shards(), events);
+      return null;
+    });
+    state.stage = "submitted";
+    state.save(stateFile);
+    return state;
+  }
+
+  /** Waits for the run's jobs, collects their predictions and writes the results. */
+  public RunReport finish(RunState state) throws IOException, InterruptedException {
+    Instant start = time.now();
+    Path runDir = runsDir.resolve(state.runId);
+    Path stateFile = runDir.resolve("state.json");
+    List<Ledger.Entry> ledger = Ledger.read(runDir.resolve("items.jsonl"));
     Map<Integer, BatchJob> jobs = Map.of();
     Collected collected = new Collected(Map.of(), 0, 0, 0, Usage.NONE);
-    if (!requests.shards().isEmpty()) {
-      state.stage = "submit";
-      timed("submit", () -> {
-        SubmitStep.run(spec, state, stateFile, backend.store(), backend.jobs(), requests.shards(), events);
-        return null;
-      });
+    if (!state.shards.isEmpty()) {
       state.stage = "wait";
-      jobs = timed("wait", () -> WaitStep.run(state, stateFile, backend.jobs(), backend.polling(), time, events));
+      jobs = timed(state, "wait", () -> WaitStep.run(state, stateFile, backend.jobs(), backend.polling(), time, events));
       state.stage = "collect";
       state.save(stateFile);
       PredictionDecoder decoder = new PredictionDecoder(spec.resultSchema(), spec.generation().getMaxOutputTokens());
       Map<Integer, BatchJob> ended = jobs;
-      collected = timed("collect", () -> CollectStep.run(ended.values(), new HashSet<>(requests.shardOfKey().keySet()),
-          backend.store(), decoder, events));
+      Set<String> keys = ledger.stream().map(Ledger.Entry::key).filter(Objects::nonNull).collect(Collectors.toSet());
+      collected = timed(state, "collect", () -> CollectStep.run(ended.values(), keys, backend.store(), decoder, events));
     }
-
     Map<Integer, BatchJob> finalJobs = jobs;
     Collected got = collected;
-    ResultWriter.Counts counts = timed("write", () -> ResultWriter.write(outDir, plan.items(), requests.keys(),
-        i -> outcomeOf(requests.keys().get(i), requests, got, finalJobs)));
-    durations.put("total", seconds(start));
+    List<ResultWriter.Line> lines = ledger.stream().map(e -> new ResultWriter.Line(e.source(), e.key(),
+        e.isSkipped() ? Outcome.skipped(e.skipReason(), e.skipMessage()) : outcomeOf(e, got, finalJobs))).toList();
+    ResultWriter.Counts counts = timed(state, "write", () -> ResultWriter.write(outDir, lines));
+    state.durations.merge("total", seconds(start), Double::sum);
     int jobFailures = (int) jobs.values().stream().filter(j -> j.state().isJobFailure()).count();
-    ObjectNode summary = summary(runId, plan, requests, jobs, got, counts, jobFailures);
+    ObjectNode summary = summary(state, ledger, jobs, got, counts, jobFailures);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
     state.stage = "done";
     state.save(stateFile);
     return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), jobFailures);
   }
 
-  private static Outcome outcomeOf(String key, Requests requests, Collected collected, Map<Integer, BatchJob> jobs) {
-    Outcome o = collected.byKey().get(key);
+  private static Outcome outcomeOf(Ledger.Entry item, Collected collected, Map<Integer, BatchJob> jobs) {
+    Outcome o = collected.byKey().get(item.key());
     if (o != null) {
       return o;
     }
-    BatchJob job = jobs.get(requests.shardOfKey().get(key));
+    BatchJob job = jobs.get(item.shard());
     if (job != null && job.state().isJobFailure()) {
       String reason = switch (job.state()) {
         case EXPIRED -> "job-expired";
@@ -126,10 +149,10 @@ public final class BatchRun {
         + (job == null ? "" : " (job " + job.name() + " ended " + job.state() + ")") + "; run the job again to retry it", Usage.NONE);
   }
 
-  private ObjectNode summary(String runId, Plan plan, Requests requests, Map<Integer, BatchJob> jobs,
+  private ObjectNode summary(RunState state, List<Ledger.Entry> ledger, Map<Integer, BatchJob> jobs,
       Collected collected, ResultWriter.Counts counts, int jobFailures) {
     ObjectNode s = Json.object();
-    s.put("runId", runId);
+    s.put("runId", state.runId);
     s.put("job", spec.name());
     s.put("model", spec.model());
     s.put("backend", backend.name());
@@ -141,9 +164,11 @@ public final class BatchRun {
     ObjectNode byReason = s.putObject("byReason");
     counts.byReason().forEach(byReason::put);
     ObjectNode req = s.putObject("requests");
-    req.put("distinct", requests.unique());
-    req.put("deduplicated", plan.sendable() - requests.unique());
-    req.put("shards", requests.shards().size());
+    long sendable = ledger.stream().filter(e -> !e.isSkipped()).count();
+    long distinct = ledger.stream().map(Ledger.Entry::key).filter(Objects::nonNull).distinct().count();
+    req.put("distinct", distinct);
+    req.put("deduplicated", sendable - distinct);
+    req.put("shards", state.shards.size());
     ArrayNode jobList = s.putArray("jobs");
     jobs.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
       BatchJob j = e.getValue();
@@ -177,7 +202,7 @@ public final class BatchRun {
       cost.put("note", "estimate from token counts at list prices; the bill is authoritative");
     }, () -> cost.put("note", "no price known for model " + spec.model()));
     ObjectNode d = s.putObject("durationsSeconds");
-    durations.forEach(d::put);
+    state.durations.forEach(d::put);
     return s;
   }
 
@@ -195,13 +220,12 @@ public final class BatchRun {
     T call() throws IOException, InterruptedException;
   }
 
-  private <T> T timed(String name, Stage<T> stage) throws IOException, InterruptedException {
+  private <T> T timed(RunState state, String name, Stage<T> stage) throws IOException, InterruptedException {
     Instant t0 = time.now();
     try {
       return stage.call();
     } finally {
-      durations.merge(name, seconds(t0), Double::sum);
-      Objects.requireNonNull(name);
+      state.durations.merge(name, seconds(t0), Double::sum);
     }
   }
 }

@@ -18,6 +18,8 @@ public final class RunState {
   public String backend;
   public String createdAt;
   public String stage;
+  public String output;
+  public java.util.Map<String, Double> durations = new java.util.LinkedHashMap<>();
   public List<ShardState> shards = new ArrayList<>();
 
   /** One shard and the batch job that runs it. */

@@ -1,0 +1,65 @@
+package dev.vbatch.run;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vbatch.input.PlannedItem;
+import dev.vbatch.util.AtomicFiles;
+import dev.vbatch.util.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every item of a run, in input order, with its request key and shard or its skip reason: written
+ * once the requests are built ({@code items.jsonl} in the run directory), so any later process can
+ * account for every item without planning again.
+ */
+public final class Ledger {
+  /** One item. {@code key} and {@code shard} are null for skipped items. */
+  public record Entry(String source, String key, Integer shard, String skipReason, String skipMessage) {
+    public boolean isSkipped() {
+      return skipReason != null;
+    }
+  }
+
+  private Ledger() {}
+
+  public static List<Entry> of(Plan plan, Requests requests) {
+    List<Entry> entries = new ArrayList<>(plan.items().size());
+    for (int i = 0; i < plan.items().size(); i++) {
+      PlannedItem p = plan.items().get(i);
+      String key = requests.keys().get(i);
+      entries.add(new Entry(p.item().id(), key, key == null ? null : requests.shardOfKey().get(key),
+          p.skip().map(s -> s.reason()).orElse(null), p.skip().map(s -> s.message()).orElse(null)));
+    }
+    return entries;
+  }
+
+  public static void write(Path file, List<Entry> entries) throws IOException {
+    AtomicFiles.write(file, out -> {
+      try (JsonGenerator g = Json.MAPPER.createGenerator((OutputStream) out)) {
+        g.setRootValueSeparator(null);
+        for (Entry e : entries) {
+          Json.MAPPER.writeValue(g, e);
+          g.writeRaw('\n');
+        }
+      }
+    });
+  }
+
+  public static List<Entry> read(Path file) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    try (BufferedReader reader = Files.newBufferedReader(file)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.isBlank()) {
+          entries.add(Json.MAPPER.readValue(line, Entry.class));
+        }
+      }
+    }
+    return entries;
+  }
+}
