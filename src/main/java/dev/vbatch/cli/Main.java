@@ -32,6 +32,10 @@ public final class Main {
           + (spec.problems().size() == 1 ? "" : "s") + "):");
       spec.problems().forEach(p -> err.println("  " + p));
       code = ExitCodes.USAGE;
+    } else if (e instanceof CommandLine.ParameterException usage) {
+      err.println("error: " + usage.getMessage());
+      err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+      code = ExitCodes.USAGE;
     } else if (e instanceof CloudException cloud) {
       err.println("error: " + cloud.getMessage());
       code = ExitCodes.CLOUD;

@@ -4,7 +4,6 @@ import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunReport;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.spec.SpecReader;
-import dev.vbatch.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Random;
@@ -62,8 +61,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
-    PrintWriter stderr = commandSpec.commandLine().getErr();
-    ConsoleSink events = new ConsoleSink(stderr, common.mode(context.terminal()), common.verbose);
+    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
     var emulatorConfig = emulator.config(commandSpec);
     JobSpec spec = SpecReader.read(specFile, context.env());
     spec.warnings().forEach(events::warn);
@@ -74,27 +72,6 @@ final class RunCommand implements Callable<Integer> {
     try (Backends backends = Backends.open(spec, home, emulatorConfig, emulatorEndpoint, context.time(), events)) {
       report = new BatchRun(spec, backends.backend, outDir, home.resolve("runs"), context.time(), events).run(runId);
     }
-    if (common.json) {
-      stdout.println(Json.write(report.summary()));
-      events.info(report.countsLine());
-    } else {
-      stdout.println(report.countsLine());
-      report.summary().path("byReason").fields().forEachRemaining(e ->
-          stdout.println("  " + e.getKey() + ": " + e.getValue().asLong()));
-      var cost = report.summary().path("cost");
-      if (cost.has("batch")) {
-        stdout.printf("tokens %d; estimated cost $%.4f at batch prices ($%.4f online)%n",
-            report.summary().path("tokens").path("total").asLong(), cost.path("batch").asDouble(), cost.path("online").asDouble());
-      }
-      stdout.println("results: " + outDir.resolve("results.jsonl"));
-      if (report.failed() + report.skipped() > 0) {
-        stdout.println("failures: " + outDir.resolve("failures.jsonl"));
-      }
-    }
-    stdout.flush();
-    if (report.jobFailures() > 0) {
-      return ExitCodes.JOB_FAILED;
-    }
-    return report.failed() + report.skipped() > 0 ? ExitCodes.ITEMS_FAILED : ExitCodes.OK;
+    return RunOutput.print(report, outDir, common.json, stdout, events);
   }
 }

@@ -31,8 +31,10 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
   private final Timeline timeline;
   private final Faults faults;
   private final TimeSource time;
+  private final EmulatorConfig config;
 
-  EmulatorJobService(JobStore store, Timeline timeline, Faults faults, TimeSource time) {
+  EmulatorJobService(JobStore store, Timeline timeline, Faults faults, EmulatorConfig config, TimeSource time) {
+    this.config = config;
     this.store = store;
     this.timeline = timeline;
     this.faults = faults;
@@ -81,6 +83,8 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
           .build();
       EmulatedJob em = new EmulatedJob();
       em.id = id;
+      em.faults = new java.util.HashMap<>(config.faults());
+      em.seed = config.seed();
       if (faults.hits("job-failure", job.getDisplayName())) {
         em.fault = "job-failure";
       } else if (faults.hits("expire", job.getDisplayName())) {

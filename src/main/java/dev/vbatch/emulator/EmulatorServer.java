@@ -32,8 +32,8 @@ public final class EmulatorServer implements AutoCloseable {
       }
       throw new IOException(uri + " is not reachable from the emulator (it reads file:// URIs)");
     });
-    Timeline timeline = new Timeline(config, faults, responder);
-    EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, time);
+    Timeline timeline = new Timeline(config, responder);
+    EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, config, time);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
         .addService(jobs)
         .build()

@@ -47,13 +47,11 @@ final class Timeline {
   private static final JsonFormat.Parser STRICT = JsonFormat.parser();
 
   private final EmulatorConfig config;
-  private final Faults faults;
   private final Responder responder;
   private final Map<String, Rows> rowsCache = new ConcurrentHashMap<>();
 
-  Timeline(EmulatorConfig config, Faults faults, Responder responder) {
+  Timeline(EmulatorConfig config, Responder responder) {
     this.config = config;
-    this.faults = faults;
     this.responder = responder;
   }
 
@@ -120,7 +118,7 @@ final class Timeline {
     } else if (em.rowsDone >= em.total) {
       end(b, em.failed > 0 && em.succeeded > 0 ? JobState.JOB_STATE_PARTIALLY_SUCCEEDED
           : em.failed > 0 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED, now,
-          0, em.failed > 0 && em.succeeded == 0 ? "All rows failed." : null);
+          3, em.failed > 0 && em.succeeded == 0 ? "All rows failed." : null);
     }
   }
 
@@ -129,10 +127,11 @@ final class Timeline {
     Path out = LocalBlobStore.toPath(em.outputDirectory).resolve("predictions.jsonl");
     Files.createDirectories(out.getParent());
     String modelVersion = b.getModel().substring(b.getModel().lastIndexOf('/') + 1) + " (vbatch emulator)";
+    Faults faults = new Faults(config.withFaults(em.faults, em.seed));
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (long k = em.rowsDone; k < target; k++) {
         int row = rows.order().get((int) k);
-        ObjectNode line = line(em.id, row, rows.read(row), modelVersion, now);
+        ObjectNode line = line(faults, em.id, row, rows.read(row), modelVersion, now);
         if (line.path("status").asText().isEmpty()) {
           em.succeeded++;
         } else {
@@ -145,7 +144,7 @@ final class Timeline {
     }
   }
 
-  private ObjectNode line(String jobId, int row, String input, String modelVersion, Instant now) {
+  private ObjectNode line(Faults faults, String jobId, int row, String input, String modelVersion, Instant now) {
     ObjectNode line = Json.object();
     String subject = jobId + "/" + row;
     GenerateContentRequest request;

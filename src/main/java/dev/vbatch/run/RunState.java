@@ -40,6 +40,8 @@ public final class RunState {
   }
 
   public static RunState load(Path file) throws IOException {
-    return Json.MAPPER.readValue(file.toFile(), RunState.class);
+    try (var in = java.nio.file.Files.newInputStream(file)) {
+      return Json.MAPPER.readValue(in, RunState.class);
+    }
   }
 }

@@ -1,0 +1,36 @@
+package dev.vbatch.cli;
+
+import dev.vbatch.run.RunReport;
+import dev.vbatch.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** How run and fetch report a finished run, and the exit code it earns. */
+final class RunOutput {
+  private RunOutput() {}
+
+  static int print(RunReport report, Path outDir, boolean json, PrintWriter stdout, ConsoleSink events) {
+    if (json) {
+      stdout.println(Json.write(report.summary()));
+      events.info(report.countsLine());
+    } else {
+      stdout.println(report.countsLine());
+      report.summary().path("byReason").fields().forEachRemaining(e ->
+          stdout.println("  " + e.getKey() + ": " + e.getValue().asLong()));
+      var cost = report.summary().path("cost");
+      if (cost.has("batch")) {
+        stdout.printf("tokens %d; estimated cost $%.4f at batch prices ($%.4f online)%n",
+            report.summary().path("tokens").path("total").asLong(), cost.path("batch").asDouble(), cost.path("online").asDouble());
+      }
+      stdout.println("results: " + outDir.resolve("results.jsonl"));
+      if (report.failed() + report.skipped() > 0) {
+        stdout.println("failures: " + outDir.resolve("failures.jsonl"));
+      }
+    }
+    stdout.flush();
+    if (report.jobFailures() > 0) {
+      return ExitCodes.JOB_FAILED;
+    }
+    return report.failed() + report.skipped() > 0 ? ExitCodes.ITEMS_FAILED : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.vbatch.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vbatch.run.BatchRun;
+import dev.vbatch.run.RunState;
+import dev.vbatch.spec.JobSpec;
+import dev.vbatch.spec.SpecReader;
+import dev.vbatch.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vbatch submit SPEC}: plan, build, stage and submit, then return at once with the run id. */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Plans, builds and stages a job's requests and submits one batch job per shard, then returns at once. "
+          + "Prints the run id on stdout; follow it with 'status', 'wait' and 'fetch'.",
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  RUN=$(vbatch submit jobs/sample-invoices/job.yaml)",
+      "  vbatch status $RUN",
+      "  vbatch fetch $RUN --out out/invoices",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {" 0:submitted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3})
+final class SubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
+  @Mixin CommonOptions common;
+
+  @Mixin EmulatorOptions emulator;
+
+  @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, e.g. jobs/sample-invoices/job.yaml.")
+  Path specFile;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+      description = "Where 'fetch' writes results (default: the spec's 'output', else ./vbatch-out/NAME).")
+  Path out;
+
+  @Option(names = "--emulator-endpoint", paramLabel = "HOST:PORT", description = "Use an emulator already running there.")
+  String emulatorEndpoint;
+
+  private final Context context;
+
+  SubmitCommand(Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = commandSpec.commandLine().getOut();
+    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
+    var emulatorConfig = emulator.config(commandSpec);
+    JobSpec spec = SpecReader.read(specFile, context.env());
+    spec.warnings().forEach(events::warn);
+    Path outDir = out != null ? out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
+    Path home = common.home(context.env());
+    String runId = BatchRun.newRunId(context.time().now(), new Random());
+    RunState state;
+    try (Backends backends = Backends.open(spec, home, emulatorConfig, emulatorEndpoint, context.time(), events)) {
+      state = new BatchRun(spec, backends.backend, outDir, home.resolve("runs"), context.time(), events).submit(runId);
+    }
+    if (common.json) {
+      ObjectNode n = Json.object();
+      n.put("runId", runId);
+      n.put("shards", state.shards.size());
+      n.put("state", home.resolve("runs").resolve(runId).resolve("state.json").toString());
+      stdout.println(n);
+    } else {
+      stdout.println(runId);
+    }
+    events.info("submitted run " + runId + "; follow it with: vbatch status " + runId + "  (then: vbatch fetch " + runId + ")");
+    stdout.flush();
+    return ExitCodes.OK;
+  }
+}
