@@ -1,12 +1,8 @@
 package dev.vbatch.cli;
 
-import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunReport;
-import dev.vbatch.spec.JobSpec;
-import dev.vbatch.spec.SpecReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,15 +59,11 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
     var emulatorConfig = emulator.config(commandSpec);
-    JobSpec spec = SpecReader.read(specFile, context.env());
-    spec.warnings().forEach(events::warn);
-    Path outDir = out != null ? out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
-    Path home = common.home(context.env());
-    String runId = BatchRun.newRunId(context.time().now(), new Random());
+    NewRun run = NewRun.prepare(specFile, out, common, context, events);
     RunReport report;
-    try (Backends backends = Backends.open(spec, home, emulatorConfig, emulatorEndpoint, context.time(), events)) {
-      report = new BatchRun(spec, backends.backend, outDir, home.resolve("runs"), context.time(), events).run(runId);
+    try (Backends backends = run.openBackend(emulatorConfig, emulatorEndpoint, context, events)) {
+      report = run.batchRun(backends, context, events).run(run.runId());
     }
-    return RunOutput.print(report, outDir, common.json, stdout, events);
+    return RunOutput.print(report, run.outDir(), common.json, stdout, events);
   }
 }

@@ -1,14 +1,10 @@
 package dev.vbatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunState;
-import dev.vbatch.spec.JobSpec;
-import dev.vbatch.spec.SpecReader;
 import dev.vbatch.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,20 +57,17 @@ final class SubmitCommand implements Callable<Integer> {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
     var emulatorConfig = emulator.config(commandSpec);
-    JobSpec spec = SpecReader.read(specFile, context.env());
-    spec.warnings().forEach(events::warn);
-    Path outDir = out != null ? out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
-    Path home = common.home(context.env());
-    String runId = BatchRun.newRunId(context.time().now(), new Random());
+    NewRun run = NewRun.prepare(specFile, out, common, context, events);
+    String runId = run.runId();
     RunState state;
-    try (Backends backends = Backends.open(spec, home, emulatorConfig, emulatorEndpoint, context.time(), events)) {
-      state = new BatchRun(spec, backends.backend, outDir, home.resolve("runs"), context.time(), events).submit(runId);
+    try (Backends backends = run.openBackend(emulatorConfig, emulatorEndpoint, context, events)) {
+      state = run.batchRun(backends, context, events).submit(runId);
     }
     if (common.json) {
       ObjectNode n = Json.object();
       n.put("runId", runId);
       n.put("shards", state.shards.size());
-      n.put("state", home.resolve("runs").resolve(runId).resolve("state.json").toString());
+      n.put("state", run.home().resolve("runs").resolve(runId).resolve("state.json").toString());
       stdout.println(n);
     } else {
       stdout.println(runId);
