@@ -31,6 +31,11 @@ final class CommonOptions {
     return Path.of(fromEnv == null || fromEnv.isBlank() ? ".vbatch" : fromEnv);
   }
 
+  /** The renderer of the core's events on the command's stderr, as these options ask. */
+  ConsoleSink events(picocli.CommandLine.Model.CommandSpec command, Context context) {
+    return new ConsoleSink(command.commandLine().getErr(), mode(context.terminal()), verbose);
+  }
+
   ConsoleSink.Mode mode(boolean terminal) {
     if (json) {
       return ConsoleSink.Mode.JSON;

@@ -35,8 +35,7 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Where to write results (default: where 'submit' said).")
   Path out;
 
-  @Option(names = "--emulator-endpoint", paramLabel = "HOST:PORT", description = "Use an emulator already running there.")
-  String emulatorEndpoint;
+  @Mixin EmulatorEndpoint endpoint;
 
   private final Context context;
 
@@ -46,9 +45,9 @@ final class FetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
+    ConsoleSink events = common.events(commandSpec, context);
     try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), common.home(context.env()), runId, out,
-        emulator.config(commandSpec), emulatorEndpoint, context, events)) {
+        emulator.config(commandSpec), endpoint.value, context, events)) {
       RunReport report = stored.run.finish(stored.state);
       Path outDir = out != null ? out : Path.of(stored.state.output);
       return RunOutput.print(report, outDir, common.json, commandSpec.commandLine().getOut(), events);

@@ -15,11 +15,11 @@ import java.util.Random;
  * where results go, the home directory and a fresh run id.
  */
 record NewRun(JobSpec spec, Path outDir, Path home, String runId) {
-  static NewRun prepare(Path specFile, Path out, CommonOptions common, Context context, EventSink events)
+  static NewRun prepare(NewRunOptions job, CommonOptions common, Context context, EventSink events)
       throws SpecException {
-    JobSpec spec = SpecReader.read(specFile, context.env());
+    JobSpec spec = SpecReader.read(job.specFile, context.env());
     spec.warnings().forEach(events::warn);
-    Path outDir = out != null ? out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
+    Path outDir = job.out != null ? job.out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
     return new NewRun(spec, outDir, common.home(context.env()), BatchRun.newRunId(context.time().now(), new Random()));
   }
 

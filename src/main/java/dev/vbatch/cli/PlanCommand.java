@@ -55,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
-    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
+    ConsoleSink events = common.events(commandSpec, context);
     JobSpec spec = SpecReader.read(specFile, context.env());
     spec.warnings().forEach(events::warn);
     Plan plan = PlanStep.run(spec, events);

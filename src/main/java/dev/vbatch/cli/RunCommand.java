@@ -2,13 +2,10 @@ package dev.vbatch.cli;
 
 import dev.vbatch.run.RunReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vbatch run SPEC}: the whole pipeline, from job spec to results. */
@@ -37,16 +34,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin EmulatorOptions emulator;
 
-  @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, e.g. jobs/sample-invoices/job.yaml.")
-  Path specFile;
+  @Mixin NewRunOptions job;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
-      description = "Where to write results (default: the spec's 'output', else ./vbatch-out/NAME).")
-  Path out;
-
-  @Option(names = "--emulator-endpoint", paramLabel = "HOST:PORT",
-      description = "Use an emulator already running there (see 'vbatch emulator') instead of starting one.")
-  String emulatorEndpoint;
+  @Mixin EmulatorEndpoint endpoint;
 
   private final Context context;
 
@@ -57,11 +47,11 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
-    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
+    ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
-    NewRun run = NewRun.prepare(specFile, out, common, context, events);
+    NewRun run = NewRun.prepare(job, common, context, events);
     RunReport report;
-    try (Backends backends = run.openBackend(emulatorConfig, emulatorEndpoint, context, events)) {
+    try (Backends backends = run.openBackend(emulatorConfig, endpoint.value, context, events)) {
       report = run.batchRun(backends, context, events).run(run.runId());
     }
     return RunOutput.print(report, run.outDir(), common.json, stdout, events);

@@ -41,8 +41,7 @@ class StatusCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Keep polling until every job has ended, showing each change.")
   boolean watch;
 
-  @Option(names = "--emulator-endpoint", paramLabel = "HOST:PORT", description = "Use an emulator already running there.")
-  String emulatorEndpoint;
+  @Mixin EmulatorEndpoint endpoint;
 
   private final Context context;
 
@@ -57,10 +56,10 @@ class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
-    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
+    ConsoleSink events = common.events(commandSpec, context);
     Path home = common.home(context.env());
     try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), home, runId, null, emulator.config(commandSpec),
-        emulatorEndpoint, context, events)) {
+        endpoint.value, context, events)) {
       RunState state = stored.state;
       var jobs = stored.backends.backend.jobs();
       if (waits()) {

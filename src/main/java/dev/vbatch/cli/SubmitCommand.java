@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vbatch.run.RunState;
 import dev.vbatch.util.Json;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vbatch submit SPEC}: plan, build, stage and submit, then return at once with the run id. */
@@ -36,15 +33,9 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin EmulatorOptions emulator;
 
-  @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, e.g. jobs/sample-invoices/job.yaml.")
-  Path specFile;
+  @Mixin NewRunOptions job;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
-      description = "Where 'fetch' writes results (default: the spec's 'output', else ./vbatch-out/NAME).")
-  Path out;
-
-  @Option(names = "--emulator-endpoint", paramLabel = "HOST:PORT", description = "Use an emulator already running there.")
-  String emulatorEndpoint;
+  @Mixin EmulatorEndpoint endpoint;
 
   private final Context context;
 
@@ -55,12 +46,12 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
-    ConsoleSink events = new ConsoleSink(commandSpec.commandLine().getErr(), common.mode(context.terminal()), common.verbose);
+    ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
-    NewRun run = NewRun.prepare(specFile, out, common, context, events);
+    NewRun run = NewRun.prepare(job, common, context, events);
     String runId = run.runId();
     RunState state;
-    try (Backends backends = run.openBackend(emulatorConfig, emulatorEndpoint, context, events)) {
+    try (Backends backends = run.openBackend(emulatorConfig, endpoint.value, context, events)) {
       state = run.batchRun(backends, context, events).submit(runId);
     }
     if (common.json) {

@@ -13,7 +13,6 @@ final class EmulatedJob {
   public long failed;
   public boolean cancelRequested;
   public String outputDirectory;
-  public String inputError;
   /** The row faults and seed in force when the job was created; they travel with the job. */
   public java.util.Map<String, Double> faults = new java.util.HashMap<>();
   public long seed;

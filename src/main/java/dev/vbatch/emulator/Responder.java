@@ -54,9 +54,16 @@ final class Responder {
         if (p.hasFileData()) {
           String mime = p.getFileData().getMimeType();
           byte[] bytes = fetcher.fetch(p.getFileData().getFileUri());
-          String fileText = textOf(mime, bytes);
+          String fileText;
+          if (mime.equals("application/pdf")) {
+            int[] pages = new int[1];
+            fileText = pdfText(bytes, pages);
+            tokens += 258L * pages[0];
+          } else {
+            fileText = textOf(mime, bytes);
+            tokens += mime.startsWith("image/") ? 258 : fileText.length() / 4 + 1;
+          }
           text.append(fileText).append('\n');
-          tokens += mime.equals("application/pdf") ? 258L * pages(bytes) : mime.startsWith("image/") ? 258 : fileText.length() / 4 + 1;
         } else {
           text.append(p.getText()).append('\n');
           tokens += p.getText().length() / 4 + 1;
@@ -222,11 +229,6 @@ final class Responder {
 
   static String textOf(String mime, byte[] bytes) {
     try {
-      if (mime.equals("application/pdf")) {
-        try (PDDocument doc = Loader.loadPDF(bytes)) {
-          return new PDFTextStripper().getText(doc);
-        }
-      }
       if (mime.equals("image/png")) {
         return pngText(bytes);
       }
@@ -239,11 +241,14 @@ final class Responder {
     return "";
   }
 
-  private static int pages(byte[] pdf) {
+  /** A PDF's text, loading it once; its page count goes to {@code pages[0]} (1 if unreadable). */
+  static String pdfText(byte[] pdf, int[] pages) {
     try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return doc.getNumberOfPages();
-    } catch (IOException e) {
-      return 1;
+      pages[0] = doc.getNumberOfPages();
+      return new PDFTextStripper().getText(doc);
+    } catch (IOException | RuntimeException e) {
+      pages[0] = 1;
+      return "";
     }
   }
 

@@ -7,7 +7,6 @@ import dev.vbatch.util.TimeSource;
 import dev.vbatch.vertex.BatchJob;
 import dev.vbatch.vertex.BatchJobs;
 import dev.vbatch.vertex.CloudException;
-import dev.vbatch.vertex.JobState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,9 +81,5 @@ public final class WaitStep {
   private static boolean isTransient(CloudException e) {
     return e.code().equals("UNAVAILABLE") || e.code().equals("RESOURCE_EXHAUSTED")
         || e.code().equals("DEADLINE_EXCEEDED") || e.code().equals("INTERNAL");
-  }
-
-  static boolean ended(JobState s) {
-    return s.isTerminal();
   }
 }

@@ -21,7 +21,7 @@ final class GenerationReader {
       problems.error("generation", "must be a mapping of settings such as temperature: 0.2");
       return b.build();
     }
-    SpecReader.unknownKeys(problems, node, Set.of("temperature", "topP", "topK", "candidateCount", "seed",
+    problems.unknownKeys(node, Set.of("temperature", "topP", "topK", "candidateCount", "seed",
         "maxOutputTokens", "presencePenalty", "frequencyPenalty", "thinkingBudget", "stopSequences",
         "safety"), "generation.");
     Double v;

@@ -57,7 +57,7 @@ final class InputReader {
       problems.error("input", "must be a mapping with 'files' or 'table'");
       return empty;
     }
-    SpecReader.unknownKeys(problems, node, Set.of("files", "table", "sample", "seed", "limit"), "input.");
+    problems.unknownKeys(node, Set.of("files", "table", "sample", "seed", "limit"), "input.");
     Optional<InputSpec.Files> files = Optional.empty();
     Optional<InputSpec.Table> table = Optional.empty();
     if (node.has("files") && node.has("table")) {
@@ -102,7 +102,7 @@ final class InputReader {
     if (node.isTextual()) {
       path = node.asText();
     } else if (node.isObject()) {
-      SpecReader.unknownKeys(problems, node, Set.of("path", "include", "exclude", "recursive"), "input.files.");
+      problems.unknownKeys(node, Set.of("path", "include", "exclude", "recursive"), "input.files.");
       path = node.path("path").asText("");
       include = strings(node.get("include"), "input.files.include");
       exclude = strings(node.get("exclude"), "input.files.exclude");
@@ -165,7 +165,7 @@ final class InputReader {
       problems.error("input.table", "must be a mapping with 'path' and 'textColumn' or 'fileColumn'");
       return Optional.empty();
     }
-    SpecReader.unknownKeys(problems, node, Set.of("path", "textColumn", "fileColumn", "idColumn"), "input.table.");
+    problems.unknownKeys(node, Set.of("path", "textColumn", "fileColumn", "idColumn"), "input.table.");
     String pathText = node.path("path").asText("");
     if (pathText.isBlank()) {
       problems.error("input.table.path", "is missing; give a .csv or .jsonl file");

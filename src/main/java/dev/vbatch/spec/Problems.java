@@ -1,8 +1,12 @@
 package dev.vbatch.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Collects what is wrong with a spec so every problem is reported at once. Each message starts
@@ -27,6 +31,51 @@ final class Problems {
 
   void warn(String property, String message) {
     warnings.add(file + ": property '" + property + "' " + message);
+  }
+
+  /** Names each property of {@code node} not in {@code known}, suggesting the closest known one. */
+  void unknownKeys(JsonNode node, Set<String> known, String prefix) {
+    if (node == null || !node.isObject()) {
+      return;
+    }
+    node.fieldNames().forEachRemaining(k -> {
+      if (!known.contains(k)) {
+        String hint = closest(k, known).map(c -> "; did you mean '" + c + "'?").orElse("; allowed: " + String.join(", ", new TreeSet<>(known)));
+        error(prefix + k, "is not a known property" + hint);
+      }
+    });
+  }
+
+  private static Optional<String> closest(String word, Set<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = distance(word.toLowerCase(), c.toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = c;
+      }
+    }
+    return bestDistance <= Math.max(2, word.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   boolean hasErrors() {

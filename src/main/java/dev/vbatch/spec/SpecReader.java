@@ -2,7 +2,6 @@ package dev.vbatch.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.aiplatform.v1.GenerationConfig;
 import com.google.cloud.aiplatform.v1.HarmCategory;
 import com.google.cloud.aiplatform.v1.SafetySetting;
@@ -68,7 +67,7 @@ public final class SpecReader {
     if (root == null || !root.isObject()) {
       throw new SpecException(List.of(file + ": must be a YAML mapping with at least 'model', 'input', 'prompt' and 'schema'"));
     }
-    unknownKeys(root, TOP, "");
+    problems.unknownKeys(root, TOP, "");
 
     String name = text(root, "name").orElse(defaultName());
     if (!name.matches("[a-z][a-z0-9_-]{0,62}")) {
@@ -198,7 +197,7 @@ public final class SpecReader {
       problems.error("prompt", "must be a file name or a mapping with 'system' and 'user'");
       return new PromptTemplate[] {empty, empty};
     }
-    unknownKeys(body, Set.of("system", "user"), where.equals("prompt") ? "prompt." : where + ": ");
+    problems.unknownKeys(body, Set.of("system", "user"), where.equals("prompt") ? "prompt." : where + ": ");
     PromptTemplate system = template(body, "system", where, vars, false);
     PromptTemplate user = template(body, "user", where, vars, true);
     return new PromptTemplate[] {system, user};
@@ -255,7 +254,7 @@ public final class SpecReader {
     int i = 0;
     for (JsonNode s : node) {
       String p = "generation.safety[" + i++ + "]";
-      unknownKeys(s, Set.of("category", "threshold"), p + ".");
+      problems.unknownKeys(s, Set.of("category", "threshold"), p + ".");
       String category = s.path("category").asText();
       String threshold = s.path("threshold").asText();
       List<String> categories = enumNames(HarmCategory.values(), "HARM_CATEGORY_UNSPECIFIED");
@@ -319,7 +318,7 @@ public final class SpecReader {
     if (node == null || node.isNull()) {
       return d;
     }
-    unknownKeys(node, Set.of("maxRequestsPerShard", "maxShardBytes", "maxInlineTextBytes"), "limits.");
+    problems.unknownKeys(node, Set.of("maxRequestsPerShard", "maxShardBytes", "maxInlineTextBytes"), "limits.");
     long perShard = range(node, "maxRequestsPerShard", "limits.maxRequestsPerShard", 1, JobSpec.Limits.MAX_REQUESTS_PER_JOB, d.maxRequestsPerShard(), "Vertex takes at most 200,000 requests per batch job");
     long shardBytes = range(node, "maxShardBytes", "limits.maxShardBytes", 1024, JobSpec.Limits.MAX_SHARD_BYTES, d.maxShardBytes(), "Vertex reads input files of at most 1 GB");
     long inline = range(node, "maxInlineTextBytes", "limits.maxInlineTextBytes", 0, 20_000_000, d.maxInlineTextBytes(), "text larger than this is sent as a file or skipped");
@@ -355,52 +354,5 @@ public final class SpecReader {
     return Optional.of(v.asText().trim()).filter(s -> !s.isEmpty());
   }
 
-  void unknownKeys(JsonNode node, Set<String> known, String prefix) {
-    unknownKeys(problems, node, known, prefix);
-  }
-
-  static void unknownKeys(Problems problems, JsonNode node, Set<String> known, String prefix) {
-    if (node == null || !node.isObject()) {
-      return;
-    }
-    node.fieldNames().forEachRemaining(k -> {
-      if (!known.contains(k)) {
-        String hint = closest(k, known).map(c -> "; did you mean '" + c + "'?").orElse("; allowed: " + String.join(", ", new TreeSet<>(known)));
-        problems.error(prefix + k, "is not a known property" + hint);
-      }
-    });
-  }
-
-  private static Optional<String> closest(String word, Set<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String c : candidates) {
-      int d = distance(word.toLowerCase(), c.toLowerCase());
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = c;
-      }
-    }
-    return bestDistance <= Math.max(2, word.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
 
 }

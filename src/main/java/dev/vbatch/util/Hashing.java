@@ -20,10 +20,6 @@ public final class Hashing {
     }
   }
 
-  public static String sha256Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256().digest(bytes));
-  }
-
   public static String sha256Hex(Path file) throws IOException {
     MessageDigest digest = sha256();
     byte[] buffer = new byte[1 << 16];
