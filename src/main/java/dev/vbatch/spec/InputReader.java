@@ -236,7 +236,12 @@ final class InputReader {
           continue;
         }
         seen++;
-        JsonNode row = Json.MAPPER.readTree(line);
+        JsonNode row;
+        try {
+          row = Json.MAPPER.readTree(line);
+        } catch (IOException e) {
+          continue; // A bad row is skipped with its line number when the run reads the table.
+        }
         if (row.isObject()) {
           row.fieldNames().forEachRemaining(keys::add);
         }

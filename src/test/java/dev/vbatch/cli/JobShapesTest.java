@@ -76,6 +76,19 @@ class JobShapesTest {
   }
 
   @Test
+  void aBrokenJsonlRowIsSkippedNamingItsLineAndTheOthersRun() throws Exception {
+    Files.writeString(tmp.resolve("rows.jsonl"), "{\"q\":\"Vendor: A\\nTotal: 1\"}\n{\"q\": broken\n\n{\"q\":\"Vendor: C\\nTotal: 3\"}\n");
+    CliHarness.Result r = cli.run("run", spec("  table:\n    path: rows.jsonl\n    textColumn: q\n", "").toString(),
+        "--out", tmp.resolve("out").toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(5);
+    List<JsonNode> lines = CliHarness.lines(tmp.resolve("out/results.jsonl"));
+    assertThat(lines).extracting(n -> n.path("status").asText()).containsExactly("succeeded", "skipped", "succeeded");
+    assertThat(lines.get(1).path("error").path("reason").asText()).isEqualTo("invalid-row");
+    assertThat(lines.get(1).path("error").path("message").asText()).startsWith("rows.jsonl line 2: is not valid JSON: Unrecognized token 'broken'");
+    assertThat(lines.get(2).path("data").path("vendor").asText()).isEqualTo("C");
+  }
+
+  @Test
   void requestsAreCutIntoShardsOneJobEach() throws Exception {
     for (int i = 0; i < 7; i++) {
       Files.writeString(tmp.resolve("docs/" + i + ".txt"), "Vendor: V" + i + "\nTotal: " + i + "\n");
