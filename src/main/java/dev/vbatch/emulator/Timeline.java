@@ -131,7 +131,7 @@ final class Timeline {
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (long k = em.rowsDone; k < target; k++) {
         int row = rows.order().get((int) k);
-        ObjectNode line = line(faults, em.id, row, rows.read(row), modelVersion, now);
+        ObjectNode line = line(faults, rows.read(row), modelVersion, now);
         if (line.path("status").asText().isEmpty()) {
           em.succeeded++;
         } else {
@@ -144,9 +144,8 @@ final class Timeline {
     }
   }
 
-  private ObjectNode line(Faults faults, String jobId, int row, String input, String modelVersion, Instant now) {
+  private ObjectNode line(Faults faults, String input, String modelVersion, Instant now) {
     ObjectNode line = Json.object();
-    String subject = jobId + "/" + row;
     GenerateContentRequest request;
     JsonNode requestJson;
     try {
@@ -161,6 +160,9 @@ final class Timeline {
       line.set("request", Json.read(input).path("request"));
       return line;
     }
+    // Faults and answers depend on the seed and the request's content, not on the job's random id,
+    // so a seeded run is reproduced exactly in any job and any process.
+    String subject = dev.vbatch.request.RequestKey.of(request);
     line.put("status", "");
     line.put("processed_time", PROCESSED_TIME.format(now));
     line.set("request", Echo.of(request));
@@ -181,8 +183,7 @@ final class Timeline {
     if (faults.hits("blocked", subject)) {
       response = blocked(Faults.unit(subject) < 0.5, reading.promptTokens(), modelVersion);
     } else {
-      // Salted by the request's content, so the same request gets the same answer in any job.
-      response = responder.respond(request, reading, modelVersion, dev.vbatch.request.RequestKey.of(request));
+      response = responder.respond(request, reading, modelVersion, subject);
       String text = response.getCandidates(0).getContent().getParts(0).getText();
       if (faults.hits("malformed-json", subject)) {
         response = Responder.response("Here is the extracted data:\n" + text.replaceFirst("\"", ""),
