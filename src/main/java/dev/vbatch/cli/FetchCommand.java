@@ -16,13 +16,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Collects a submitted run's predictions (waiting for its jobs if they are still running), validates them, "
-          + "and writes results.jsonl, failures.jsonl and summary.json, exactly as 'run' does.",
+          + "and writes results.jsonl, failures.jsonl and summary.json, exactly as 'run' does. Like 'run', it resends "
+          + "requests that failed for a retryable reason (retry.rounds) before it writes.",
     },
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch fetch 20261121-030000-1a2b", "  vbatch fetch 20261121-030000-1a2b --out /tmp/invoices --json"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5})
-final class FetchCommand implements Callable<Integer> {
+class FetchCommand implements Callable<Integer> {
   @Spec CommandSpec commandSpec;
 
   @Mixin CommonOptions common;
@@ -48,7 +49,10 @@ final class FetchCommand implements Callable<Integer> {
     ConsoleSink events = common.events(commandSpec, context);
     try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), common.home(context.env()), runId, out,
         emulator.config(commandSpec), endpoint.value, context, events)) {
-      RunReport report = stored.run.finish(stored.state);
+      RunReport report;
+      try (Detach detach = Detach.watch(stored.state, commandSpec.commandLine().getErr())) {
+        report = stored.run.finish(stored.state);
+      }
       Path outDir = out != null ? out : Path.of(stored.state.output);
       return RunOutput.print(report, outDir, common.json, commandSpec.commandLine().getOut(), events);
     }

@@ -3,24 +3,47 @@ package dev.vbatch.cli;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.run.BatchRun;
+import dev.vbatch.run.RunState;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.spec.SpecException;
 import dev.vbatch.spec.SpecReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Random;
+import picocli.CommandLine;
 
 /**
  * What 'run' and 'submit' share before they start: the spec read and checked (its warnings shown),
- * where results go, the home directory and a fresh run id.
+ * where results go, the home directory, and the run: an unfinished one of the same spec to resume,
+ * or a fresh run id.
  */
-record NewRun(JobSpec spec, Path outDir, Path home, String runId) {
-  static NewRun prepare(NewRunOptions job, CommonOptions common, Context context, EventSink events)
-      throws SpecException {
+record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions options, Optional<RunState> unfinished) {
+  static NewRun prepare(CommandLine cmd, NewRunOptions job, CommonOptions common, Context context, EventSink events)
+      throws SpecException, IOException {
     JobSpec spec = SpecReader.read(job.specFile, context.env());
     spec.warnings().forEach(events::warn);
+    if (job.retryRounds != null && (job.retryRounds < 0 || job.retryRounds > 10)) {
+      throw new CommandLine.ParameterException(cmd, "--retry-rounds is " + job.retryRounds + "; allowed 0 to 10");
+    }
     Path outDir = job.out != null ? job.out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
-    return new NewRun(spec, outDir, common.home(context.env()), BatchRun.newRunId(context.time().now(), new Random()));
+    Path home = common.home(context.env());
+    Optional<RunState> unfinished = Optional.empty();
+    if (!job.fresh) {
+      unfinished = Runs.unfinished(home.resolve("runs"), spec.file());
+      if (unfinished.isPresent()) {
+        RunState old = unfinished.get();
+        if (!BatchRun.specMatches(old, spec)) {
+          throw new CommandLine.ParameterException(cmd, "run " + old.runId + " of " + spec.file() + " is unfinished (stage "
+              + old.stage + "), and the spec, prompt or schema changed since it started. Resuming it would mix the two. "
+              + "Either restore the spec and run again to finish it, or start over with --new (first stop its jobs with "
+              + "'vbatch cancel " + old.runId + "').");
+        }
+        events.info("resuming run " + old.runId + ", unfinished at stage '" + old.stage + "' (use --new to start over instead)");
+      }
+    }
+    String runId = unfinished.map(s -> s.runId).orElseGet(() -> BatchRun.newRunId(context.time().now(), new Random()));
+    return new NewRun(spec, outDir, home, runId, job, unfinished);
   }
 
   Backends openBackend(EmulatorConfig emulator, String emulatorEndpoint, Context context, EventSink events) throws IOException {
@@ -28,6 +51,19 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId) {
   }
 
   BatchRun batchRun(Backends backends, Context context, EventSink events) {
-    return new BatchRun(spec, backends.backend, outDir, home.resolve("runs"), context.time(), events);
+    Path out = unfinished.map(s -> options.out == null ? Path.of(s.output) : outDir).orElse(outDir);
+    return new BatchRun(spec, backends.backend, out, home, context.time(), events);
+  }
+
+  /** The unfinished run's state, or a new run's. */
+  RunState state(BatchRun run) throws IOException {
+    if (unfinished.isPresent()) {
+      return unfinished.get();
+    }
+    return run.begin(runId, options.refresh, options.retryRounds != null ? options.retryRounds : spec.retryRounds());
+  }
+
+  Path resultsDir() {
+    return unfinished.map(s -> options.out == null ? Path.of(s.output) : outDir).orElse(outDir);
   }
 }

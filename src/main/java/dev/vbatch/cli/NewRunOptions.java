@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What 'run' and 'submit' are given: the job spec, and where results go. */
+/** What 'run' and 'submit' are given: the job spec, where results go, and how to treat earlier runs. */
 final class NewRunOptions {
   @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, e.g. jobs/sample-invoices/job.yaml.")
   Path specFile;
@@ -12,4 +12,16 @@ final class NewRunOptions {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR",
       description = "Where to write results (default: the spec's 'output', else ./vbatch-out/NAME).")
   Path out;
+
+  @Option(names = "--refresh",
+      description = "Send every request, even those an earlier run already answered (by default their answers are reused).")
+  boolean refresh;
+
+  @Option(names = "--new",
+      description = "Start a new run even if an earlier run of this spec is unfinished (by default that run is resumed).")
+  boolean fresh;
+
+  @Option(names = "--retry-rounds", paramLabel = "N",
+      description = "Rounds of resending requests that failed for a retryable reason (default: the spec's retry.rounds, else 2).")
+  Integer retryRounds;
 }

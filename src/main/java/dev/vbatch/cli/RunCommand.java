@@ -1,6 +1,8 @@
 package dev.vbatch.cli;
 
+import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunReport;
+import dev.vbatch.run.RunState;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,22 +10,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code vbatch run SPEC}: the whole pipeline, from job spec to results. */
+/** {@code vbatch run SPEC}: the whole pipeline, from job spec to results, resuming an unfinished run. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
       "Runs a job: finds its items, builds one request per item, stages them, runs one batch job per shard, "
-          + "waits, and writes one result per item to the output directory:",
-      "  results.jsonl   one line per input item: source, key, status, data, error, usage",
+          + "waits, resends what failed for a retryable reason, and writes one result per item to the output directory:",
+      "  results.jsonl   one line per input item: source, key, status, data, error, usage, attempts",
       "  failures.jsonl  the failed and skipped lines, each with a reason",
-      "  summary.json    counts by status and reason, tokens, estimated cost, jobs, durations",
+      "  summary.json    counts by status and reason, rounds, tokens, estimated cost, jobs, durations",
+      "",
+      "If an earlier run of the same spec did not finish (a crash, Ctrl+C), it is resumed: nothing already "
+          + "submitted is submitted again. Requests answered successfully by any earlier run are not sent again; "
+          + "their answers are reused (see --refresh).",
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  vbatch run jobs/sample-invoices/job.yaml",
       "  vbatch run jobs/sample-invoices/job.yaml --out /tmp/invoices --json",
       "  vbatch run jobs/sample-invoices/job.yaml --emulator-fault row-error=0.2 --emulator-fault transient=0.1",
+      "  vbatch run jobs/sample-invoices/job.yaml --new --refresh     # start over and send everything",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5})
@@ -49,11 +56,15 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
-    NewRun run = NewRun.prepare(job, common, context, events);
+    NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
     RunReport report;
     try (Backends backends = run.openBackend(emulatorConfig, endpoint.value, context, events)) {
-      report = run.batchRun(backends, context, events).run(run.runId());
+      BatchRun batch = run.batchRun(backends, context, events);
+      RunState state = run.state(batch);
+      try (Detach detach = Detach.watch(state, commandSpec.commandLine().getErr())) {
+        report = batch.finish(state);
+      }
     }
-    return RunOutput.print(report, run.outDir(), common.json, stdout, events);
+    return RunOutput.print(report, run.resultsDir(), common.json, stdout, events);
   }
 }

@@ -63,8 +63,10 @@ class StatusCommand implements Callable<Integer> {
       RunState state = stored.state;
       var jobs = stored.backends.backend.jobs();
       if (waits()) {
-        WaitStep.run(state, home.resolve("runs").resolve(runId).resolve("state.json"), jobs,
-            stored.backends.backend.polling(), context.time(), events);
+        if (state.current() != null) {
+          WaitStep.run(state, state.shardsOf(state.current().round), home.resolve("runs").resolve(runId).resolve("state.json"),
+              jobs, stored.backends.backend.polling(), stored.spec.limits().maxWait(), context.time(), events);
+        }
       }
       ObjectNode report = Json.object();
       report.put("runId", state.runId);
@@ -77,10 +79,22 @@ class StatusCommand implements Callable<Integer> {
       boolean failed = false;
       Instant now = context.time().now();
       for (RunState.ShardState s : state.shards) {
+        ObjectNode n = shards.addObject();
+        n.put("round", s.round);
+        n.put("shard", s.index);
+        if (s.jobName == null || "DELETED".equals(s.state)) {
+          n.put("job", s.jobName);
+          n.put("state", s.state);
+          n.put("succeeded", 0);
+          n.put("failed", 0);
+          n.put("requests", s.requests);
+          n.put("ageSeconds", 0);
+          n.putNull("outputDirectory");
+          n.putNull("error");
+          continue;
+        }
         BatchJob job = jobs.get(s.jobName);
         failed |= job.state().isJobFailure();
-        ObjectNode n = shards.addObject();
-        n.put("shard", s.index);
         n.put("job", job.name());
         n.put("state", job.state().name());
         n.put("succeeded", job.succeeded());
@@ -94,11 +108,11 @@ class StatusCommand implements Callable<Integer> {
         stdout.println(report);
       } else {
         stdout.printf("run %s of %s on %s, created %s, stage %s%n", state.runId, state.job, state.backend, state.createdAt, state.stage);
-        stdout.printf("%-6s %-20s %9s %7s %8s %8s  %s%n", "shard", "state", "succeeded", "failed", "requests", "age", "job");
+        stdout.printf("%-5s %-6s %-20s %9s %7s %8s %8s  %s%n", "round", "shard", "state", "succeeded", "failed", "requests", "age", "job");
         for (var n : shards) {
-          stdout.printf("%-6d %-20s %9d %7d %8d %8s  %s%n", n.path("shard").asInt(), n.path("state").asText(),
+          stdout.printf("%-5d %-6d %-20s %9d %7d %8d %8s  %s%n", n.path("round").asInt(), n.path("shard").asInt(), n.path("state").asText(),
               n.path("succeeded").asLong(), n.path("failed").asLong(), n.path("requests").asLong(),
-              age(n.path("ageSeconds").asLong()), n.path("job").asText());
+              age(n.path("ageSeconds").asLong()), n.path("job").asText("(not submitted)"));
           if (!n.path("error").isNull()) {
             stdout.println("       error: " + n.path("error").asText());
           }

@@ -6,7 +6,6 @@ import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunState;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.spec.SpecReader;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,13 +42,15 @@ final class StoredRun implements AutoCloseable {
       throw new CommandLine.ParameterException(cmd, "no run '" + runId + "' in " + runs
           + (known.isEmpty() ? " (there are none; start one with 'vbatch submit SPEC')" : "; runs there: " + known));
     }
-    if (state.shards.isEmpty() && !"submitted".equals(state.stage) && !"done".equals(state.stage)) {
-      throw new IOException("run " + runId + " stopped at stage '" + state.stage + "' before it was submitted; submit the job again");
-    }
     JobSpec spec = SpecReader.read(Path.of(state.spec), context.env());
+    if (!BatchRun.specMatches(state, spec)) {
+      throw new CommandLine.ParameterException(cmd, "the spec " + state.spec + " (or its prompt or schema) changed since run "
+          + runId + " started; restore it to take the run up, or stop the run's jobs with 'vbatch cancel " + runId
+          + "' and start a new run");
+    }
     Path out = outOverride != null ? outOverride : Path.of(state.output);
     Backends backends = Backends.open(spec, home, emulator, emulatorEndpoint, context.time(), events);
-    return new StoredRun(state, spec, backends, new BatchRun(spec, backends.backend, out, runs, context.time(), events));
+    return new StoredRun(state, spec, backends, new BatchRun(spec, backends.backend, out, home, context.time(), events));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.vbatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunState;
 import dev.vbatch.util.Json;
 import java.io.PrintWriter;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Plans, builds and stages a job's requests and submits one batch job per shard, then returns at once. "
-          + "Prints the run id on stdout; follow it with 'status', 'wait' and 'fetch'.",
+          + "Prints the run id on stdout; follow it with 'status', 'wait' and 'fetch'. "
+          + "An unfinished run of the same spec is taken up instead of starting a new one (see --new).",
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -48,11 +50,12 @@ final class SubmitCommand implements Callable<Integer> {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
-    NewRun run = NewRun.prepare(job, common, context, events);
+    NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
     String runId = run.runId();
     RunState state;
     try (Backends backends = run.openBackend(emulatorConfig, endpoint.value, context, events)) {
-      state = run.batchRun(backends, context, events).submit(runId);
+      BatchRun batch = run.batchRun(backends, context, events);
+      state = batch.submit(run.state(batch));
     }
     if (common.json) {
       ObjectNode n = Json.object();

@@ -85,6 +85,7 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
       em.id = id;
       em.faults = new java.util.HashMap<>(config.faults());
       em.seed = config.seed();
+      em.sequence = store.ids().size() + 1;
       if (faults.hits("job-failure", job.getDisplayName())) {
         em.fault = "job-failure";
       } else if (faults.hits("expire", job.getDisplayName())) {

@@ -93,12 +93,16 @@ final class JobStore {
     return new Entry(b.build(), e);
   }
 
+  /**
+   * Progress (emulated.json) is written before the job (job.json): a job appears only once both
+   * exist, and a crash between the two leaves progress the next read recomputes the job from.
+   */
   private static void save(Path dir, Entry entry) throws IOException {
+    AtomicFiles.writeString(dir.resolve("emulated.json"), Json.write(entry.emulated()));
     try {
       AtomicFiles.writeString(dir.resolve("job.json"), JsonFormat.printer().print(entry.job()));
     } catch (InvalidProtocolBufferException e) {
       throw new IOException(e);
     }
-    AtomicFiles.writeString(dir.resolve("emulated.json"), Json.write(entry.emulated()));
   }
 }

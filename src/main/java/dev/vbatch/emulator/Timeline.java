@@ -126,12 +126,18 @@ final class Timeline {
       throws IOException {
     Path out = LocalBlobStore.toPath(em.outputDirectory).resolve("predictions.jsonl");
     Files.createDirectories(out.getParent());
+    if (Files.exists(out) && Files.size(out) > em.outputBytes) {
+      // Rows appended by a process that died before recording them: they are written again below.
+      try (var ch = java.nio.channels.FileChannel.open(out, StandardOpenOption.WRITE)) {
+        ch.truncate(em.outputBytes);
+      }
+    }
     String modelVersion = b.getModel().substring(b.getModel().lastIndexOf('/') + 1) + " (vbatch emulator)";
     Faults faults = new Faults(config.withFaults(em.faults, em.seed));
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (long k = em.rowsDone; k < target; k++) {
         int row = rows.order().get((int) k);
-        ObjectNode line = line(faults, rows.read(row), modelVersion, now);
+        ObjectNode line = line(faults, rows.read(row), modelVersion, now, em.sequence);
         if (line.path("status").asText().isEmpty()) {
           em.succeeded++;
         } else {
@@ -142,9 +148,10 @@ final class Timeline {
         em.rowsDone++;
       }
     }
+    em.outputBytes = Files.size(out);
   }
 
-  private ObjectNode line(Faults faults, String input, String modelVersion, Instant now) {
+  private ObjectNode line(Faults faults, String input, String modelVersion, Instant now, long sequence) {
     ObjectNode line = Json.object();
     GenerateContentRequest request;
     JsonNode requestJson;
@@ -160,9 +167,11 @@ final class Timeline {
       line.set("request", Json.read(input).path("request"));
       return line;
     }
-    // Faults and answers depend on the seed and the request's content, not on the job's random id,
-    // so a seeded run is reproduced exactly in any job and any process.
-    String subject = dev.vbatch.request.RequestKey.of(request);
+    // Faults depend on the seed, the request's content and the job's sequence number, not on the
+    // job's random id: a seeded run is reproduced exactly in any process, and a request sent again
+    // in a later job (a retry) gets a fresh draw, as on Vertex.
+    String key = dev.vbatch.request.RequestKey.of(request);
+    String subject = key + "/" + sequence;
     line.put("status", "");
     line.put("processed_time", PROCESSED_TIME.format(now));
     line.set("request", Echo.of(request));
@@ -183,7 +192,7 @@ final class Timeline {
     if (faults.hits("blocked", subject)) {
       response = blocked(Faults.unit(subject) < 0.5, reading.promptTokens(), modelVersion);
     } else {
-      response = responder.respond(request, reading, modelVersion, subject);
+      response = responder.respond(request, reading, modelVersion, key);
       String text = response.getCandidates(0).getContent().getParts(0).getText();
       if (faults.hits("malformed-json", subject)) {
         response = Responder.response("Here is the extracted data:\n" + text.replaceFirst("\"", ""),

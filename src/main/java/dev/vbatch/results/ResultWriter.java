@@ -21,8 +21,15 @@ public final class ResultWriter {
   /** Counts of what was written: by status and by reason. */
   public record Counts(long items, long succeeded, long failed, long skipped, Map<String, Long> byReason) {}
 
-  /** One item to write: its source, its request key (null if skipped) and what became of it. */
-  public record Line(String source, String key, Outcome outcome) {}
+  /**
+   * One item to write: its source, its request key (null if skipped), what became of it, how many
+   * times its request was sent in this run, and whether the answer came from an earlier run.
+   */
+  public record Line(String source, String key, Outcome outcome, int attempts, boolean reused) {
+    public Line(String source, String key, Outcome outcome) {
+      this(source, key, outcome, key == null ? 0 : 1, false);
+    }
+  }
 
   public static Counts write(Path outDir, List<Line> lines) throws IOException {
     long[] counts = new long[3];
@@ -41,7 +48,7 @@ public final class ResultWriter {
               if (o.reason() != null) {
                 byReason.merge(o.reason(), 1L, Long::sum);
               }
-              ObjectNode line = record(item.source(), item.key(), o);
+              ObjectNode line = record(item, o);
               Json.MAPPER.writeTree(r, line);
               r.writeRaw('\n');
               if (o.status() != Outcome.Status.SUCCEEDED) {
@@ -54,10 +61,10 @@ public final class ResultWriter {
     return new Counts(lines.size(), counts[0], counts[1], counts[2], byReason);
   }
 
-  static ObjectNode record(String source, String key, Outcome o) {
+  static ObjectNode record(Line item, Outcome o) {
     ObjectNode line = Json.object();
-    line.put("source", source);
-    line.put("key", key);
+    line.put("source", item.source());
+    line.put("key", item.key());
     line.put("status", o.status().label());
     line.set("data", o.data());
     if (o.reason() == null) {
@@ -70,6 +77,10 @@ public final class ResultWriter {
     } else {
       line.putObject("usage").put("promptTokens", o.usage().prompt()).put("candidatesTokens", o.usage().candidates())
           .put("thoughtsTokens", o.usage().thoughts()).put("totalTokens", o.usage().total());
+    }
+    line.put("attempts", item.attempts());
+    if (item.reused()) {
+      line.put("reused", true);
     }
     return line;
   }

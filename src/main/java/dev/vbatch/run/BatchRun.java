@@ -1,48 +1,75 @@
 package dev.vbatch.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vbatch.event.EventSink;
+import dev.vbatch.request.RequestKey;
+import dev.vbatch.results.AnswerStore;
 import dev.vbatch.results.Outcome;
+import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.results.PredictionDecoder;
 import dev.vbatch.results.Pricing;
 import dev.vbatch.results.ResultWriter;
 import dev.vbatch.results.Usage;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.util.AtomicFiles;
+import dev.vbatch.util.CrashPoints;
+import dev.vbatch.util.Durations;
 import dev.vbatch.util.Json;
 import dev.vbatch.util.TimeSource;
-import dev.vbatch.vertex.BatchJob;
+import dev.vbatch.vertex.JobState;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
 
 /**
- * One batch run, as a fixed list of stages: plan, build and stage, submit, wait, collect, write.
- * Every input item ends as exactly one line of results.jsonl.
+ * One batch run, driven from its saved state so that any process can take it up where another
+ * stopped: plan and build (once), then rounds of submit, wait and collect (round 1 sends every new
+ * request; each later round resends the retryable failures of the one before), then write. Every
+ * input item ends as exactly one line of results.jsonl.
+ *
+ * <p>Files in the run directory: state.json (the truth), items.jsonl (every item with its key),
+ * reused.jsonl (answers taken from earlier runs), round-N.keys (the requests of round N and their
+ * shards) and round-N.jsonl (their outcomes, written once the round is collected).
  */
 public final class BatchRun {
+  /** Failure reasons worth sending the request again for. Blocked, cancelled and skipped items are not. */
+  public static final Set<String> RETRYABLE = Set.of("request-error", "empty-response", "invalid-response",
+      "invalid-json", "truncated", "schema-violation", "missing", "job-expired", "job-failed", "timed-out");
+  /** Reasons that mean a batch job, not the request, failed: they earn exit code 4. */
+  static final Set<String> JOB_REASONS = Set.of("job-failed", "job-expired", "job-cancelled", "timed-out");
+
   private final JobSpec spec;
   private final Backend backend;
   private final Path outDir;
   private final Path runsDir;
+  private final AnswerStore answers;
   private final TimeSource time;
   private final EventSink events;
 
-  public BatchRun(JobSpec spec, Backend backend, Path outDir, Path runsDir, TimeSource time, EventSink events) {
+  /** A run whose state lives in {@code home}/runs and whose answers are kept in {@code home}/answers. */
+  public BatchRun(JobSpec spec, Backend backend, Path outDir, Path home, TimeSource time, EventSink events) {
     this.spec = spec;
     this.backend = backend;
     this.outDir = outDir;
-    this.runsDir = runsDir;
+    this.runsDir = home.resolve("runs");
+    this.answers = new AnswerStore(home.resolve("answers"));
     this.time = time;
     this.events = events;
   }
@@ -52,105 +79,310 @@ public final class BatchRun {
         + "-" + String.format("%04x", random.nextInt(0x10000));
   }
 
-  /** The whole run in this process: {@link #submit} then {@link #finish}. */
-  public RunReport run(String runId) throws IOException, InterruptedException {
-    return finish(submit(runId));
+  /** Whether {@code state} was started under this spec as it is now. */
+  public static boolean specMatches(RunState state, JobSpec spec) {
+    return SpecDigest.matches(state, spec);
   }
 
-  /**
-   * Plans, builds and stages the requests, writes the item ledger, and creates one batch job per
-   * shard; returns at once with the run's state.
-   */
-  public RunState submit(String runId) throws IOException, InterruptedException {
-    Instant start = time.now();
+  /** Records a new run; nothing else is done until {@link #submit} or {@link #finish}. */
+  public RunState begin(String runId, boolean refresh, int retryRounds) throws IOException {
     RunState state = new RunState();
     state.runId = runId;
     state.job = spec.name();
     state.spec = spec.file().toAbsolutePath().toString();
+    state.specDigest = SpecDigest.of(spec);
     state.backend = backend.name();
-    state.createdAt = start.toString();
+    state.createdAt = time.now().toString();
     state.output = outDir.toAbsolutePath().toString();
-    Path runDir = runsDir.resolve(runId);
-    Path stateFile = runDir.resolve("state.json");
-    events.info("run " + runId + " of " + spec.name() + " on " + backend.name() + "; results go to " + outDir);
-
+    state.refresh = refresh;
+    state.maxRounds = 1 + retryRounds;
     state.stage = "plan";
-    Plan plan = timed(state, "plan", () -> PlanStep.run(spec, events));
-    state.save(stateFile);
-
-    state.stage = "build";
-    Requests requests = timed(state, "build", () -> {
-      try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + runId + "/requests/")) {
-        return RequestStep.run(plan, backend.store(), sink, true, events);
-      }
-    });
-    Ledger.write(runDir.resolve("items.jsonl"), Ledger.of(plan, requests));
-    events.info(plan.items().size() + " items: " + plan.sendable() + " to send as " + requests.unique()
-        + " distinct requests in " + requests.shards().size() + " shard(s), " + plan.skipped() + " skipped");
-
-    state.stage = "submit";
-    timed(state, "submit", () -> {
-      SubmitStep.run(spec, state, stateFile, backend.store(), backend.jobs(), requests.shards(), events);
-      return null;
-    });
-    state.stage = "submitted";
-    state.save(stateFile);
+    state.save(stateFile(state));
     return state;
   }
 
-  /** Waits for the run's jobs, collects their predictions and writes the results. */
-  public RunReport finish(RunState state) throws IOException, InterruptedException {
-    Instant start = time.now();
-    Path runDir = runsDir.resolve(state.runId);
-    Path stateFile = runDir.resolve("state.json");
-    List<Ledger.Entry> ledger = Ledger.read(runDir.resolve("items.jsonl"));
-    Map<Integer, BatchJob> jobs = Map.of();
-    Collected collected = new Collected(Map.of(), 0, 0, 0, Usage.NONE);
-    if (!state.shards.isEmpty()) {
-      state.stage = "wait";
-      jobs = timed(state, "wait", () -> WaitStep.run(state, stateFile, backend.jobs(), backend.polling(), time, events));
-      state.stage = "collect";
-      state.save(stateFile);
-      PredictionDecoder decoder = new PredictionDecoder(spec.resultSchema(), spec.generation().getMaxOutputTokens());
-      Map<Integer, BatchJob> ended = jobs;
-      Set<String> keys = ledger.stream().map(Ledger.Entry::key).filter(Objects::nonNull).collect(Collectors.toSet());
-      collected = timed(state, "collect", () -> CollectStep.run(ended.values(), keys, backend.store(), decoder, events));
-    }
-    Map<Integer, BatchJob> finalJobs = jobs;
-    Collected got = collected;
-    List<ResultWriter.Line> lines = ledger.stream().map(e -> new ResultWriter.Line(e.source(), e.key(),
-        e.isSkipped() ? Outcome.skipped(e.skipReason(), e.skipMessage()) : outcomeOf(e, got, finalJobs))).toList();
-    ResultWriter.Counts counts = timed(state, "write", () -> ResultWriter.write(outDir, lines));
-    state.durations.merge("total", seconds(start), Double::sum);
-    int jobFailures = (int) jobs.values().stream().filter(j -> j.state().isJobFailure()).count();
-    ObjectNode summary = summary(state, ledger, jobs, got, counts, jobFailures);
-    AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
-    state.stage = "done";
-    state.save(stateFile);
-    return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), jobFailures);
+  /** The whole run in this process. */
+  public RunReport run(String runId) throws IOException, InterruptedException {
+    return finish(begin(runId, false, spec.retryRounds()));
   }
 
-  private static Outcome outcomeOf(Ledger.Entry item, Collected collected, Map<Integer, BatchJob> jobs) {
-    Outcome o = collected.byKey().get(item.key());
-    if (o != null) {
-      return o;
+  /**
+   * Plans, builds and stages the requests if that is not done yet, and submits the current round's
+   * shards that have no job yet; returns once they are submitted.
+   */
+  public RunState submit(RunState state) throws IOException, InterruptedException {
+    if (state.rounds.isEmpty()) {
+      events.info("run " + state.runId + " of " + spec.name() + " on " + backend.name() + "; results go to " + outDir);
+      build(state);
     }
-    BatchJob job = jobs.get(item.shard());
-    if (job != null && job.state().isJobFailure()) {
-      String reason = switch (job.state()) {
+    submitPending(state);
+    if (state.rounds.size() == 1 && !state.current().collected) {
+      state.stage = "submitted";
+      state.save(stateFile(state));
+    }
+    return state;
+  }
+
+  /** Takes the run from wherever it stopped to its results: submit, wait, collect, retry, write. */
+  public RunReport finish(RunState state) throws IOException, InterruptedException {
+    Instant start = time.now();
+    submit(state);
+    Path stateFile = stateFile(state);
+    while (true) {
+      RunState.RoundState round = state.current();
+      if (!round.collected) {
+        List<RunState.ShardState> shards = state.shardsOf(round.round);
+        if (!shards.isEmpty()) {
+          state.stage = "wait";
+          state.save(stateFile);
+          timed(state, "wait", () -> WaitStep.run(state, shards, stateFile, backend.jobs(), backend.polling(),
+              spec.limits().maxWait(), time, events));
+        }
+        state.stage = "collect";
+        state.save(stateFile);
+        timed(state, "collect", () -> {
+          collect(state, round);
+          return null;
+        });
+      }
+      if (state.cancelled || round.round >= state.maxRounds) {
+        break;
+      }
+      Map<String, String> retry = retryable(state, round);
+      if (retry.isEmpty()) {
+        break;
+      }
+      timed(state, "build", () -> {
+        buildRetry(state, round, retry);
+        return null;
+      });
+      submitPending(state);
+    }
+    RunReport report = timed(state, "write", () -> write(state));
+    state.durations.merge("total", seconds(start), Double::sum);
+    return report;
+  }
+
+  private Path runDir(RunState state) {
+    return runsDir.resolve(state.runId);
+  }
+
+  private Path stateFile(RunState state) {
+    return runDir(state).resolve("state.json");
+  }
+
+  private void build(RunState state) throws IOException, InterruptedException {
+    Path runDir = runDir(state);
+    state.stage = "plan";
+    Plan plan = timed(state, "plan", () -> PlanStep.run(spec, events));
+    state.stage = "build";
+    state.save(stateFile(state));
+    Map<String, Outcome> answered = state.refresh ? Map.of() : answers.answers(spec.model());
+    Requests requests = timed(state, "build", () -> {
+      try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/")) {
+        return RequestStep.run(plan, backend.store(), sink, true, answered, events);
+      }
+    });
+    CrashPoints.hit("build.staged");
+    List<Ledger.Entry> ledger = Ledger.of(plan, requests);
+    Ledger.write(runDir.resolve("items.jsonl"), ledger);
+    OutcomeFile.write(runDir.resolve("reused.jsonl"), requests.reused(), Map.of());
+    writeKeys(runDir.resolve("round-1.keys"), requests.shardOfKey());
+    RunState.RoundState round = new RunState.RoundState();
+    round.round = 1;
+    round.requests = requests.unique();
+    state.reused = ledger.stream().filter(Ledger.Entry::reused).count();
+    List<RunState.ShardState> shards = shardStates(state, 1, requests.shards());
+    state.rounds.add(round);
+    state.shards.addAll(shards);
+    state.stage = "submit";
+    state.save(stateFile(state));
+    CrashPoints.hit("build.done");
+    events.info(plan.items().size() + " items: " + plan.sendable() + " to send as " + requests.unique()
+        + " distinct requests in " + requests.shards().size() + " shard(s), " + plan.skipped() + " skipped"
+        + (state.reused > 0 ? ", " + state.reused + " answered by earlier runs (not sent again; --refresh sends them)" : ""));
+  }
+
+  private List<RunState.ShardState> shardStates(RunState state, int round, List<ShardSink.Shard> shards) {
+    List<RunState.ShardState> out = new ArrayList<>();
+    String dir = round == 1 ? "" : "round-" + round + "/";
+    for (ShardSink.Shard shard : shards) {
+      RunState.ShardState s = new RunState.ShardState();
+      s.round = round;
+      s.index = shard.index();
+      s.inputUri = backend.store().uri(shard.path());
+      s.requests = shard.requests();
+      s.bytes = shard.bytes();
+      s.outputPrefix = backend.store().uri("runs/" + state.runId + "/output/" + dir + String.format("shard-%05d", shard.index()));
+      s.state = "UNSUBMITTED";
+      out.add(s);
+    }
+    return out;
+  }
+
+  private void submitPending(RunState state) throws IOException, InterruptedException {
+    List<RunState.ShardState> pending = state.shardsOf(state.current().round).stream().filter(s -> s.jobName == null).toList();
+    if (pending.isEmpty()) {
+      return;
+    }
+    state.stage = "submit";
+    timed(state, "submit", () -> {
+      SubmitStep.run(spec, state, stateFile(state), backend.jobs(), pending, time, events);
+      return null;
+    });
+  }
+
+  private void collect(RunState state, RunState.RoundState round) throws IOException {
+    Map<String, Integer> keys = readKeys(runDir(state).resolve("round-" + round.round + ".keys"));
+    List<RunState.ShardState> shards = state.shardsOf(round.round);
+    List<String> dirs = shards.stream().filter(s -> s.outputDirectory != null).map(s -> s.outputDirectory).toList();
+    PredictionDecoder decoder = new PredictionDecoder(spec.resultSchema(), spec.generation().getMaxOutputTokens());
+    Collected got = CollectStep.run(dirs, keys.keySet(), backend.store(), decoder, events);
+    Map<Integer, RunState.ShardState> byIndex = new HashMap<>();
+    shards.forEach(s -> byIndex.put(s.index, s));
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> k : keys.entrySet()) {
+      Outcome o = got.byKey().get(k.getKey());
+      outcomes.put(k.getKey(), o != null ? o : unanswered(byIndex.get(k.getValue())));
+    }
+    OutcomeFile.write(runDir(state).resolve("round-" + round.round + ".jsonl"), outcomes, Map.of());
+    CrashPoints.hit("collect.written");
+    round.collected = true;
+    round.succeeded = outcomes.values().stream().filter(o -> o.status() == Outcome.Status.SUCCEEDED).count();
+    round.failed = outcomes.size() - round.succeeded;
+    round.lines = got.lines();
+    round.unmatched = got.unmatched();
+    round.duplicates = got.duplicates();
+    Usage u = got.usage();
+    round.promptTokens = u.prompt();
+    round.candidatesTokens = u.candidates();
+    round.thoughtsTokens = u.thoughts();
+    round.totalTokens = u.total();
+    state.save(stateFile(state));
+  }
+
+  private Outcome unanswered(RunState.ShardState s) {
+    if (s == null || s.jobName == null) {
+      return Outcome.failed("missing", "this request's shard was never submitted; run the job again", Usage.NONE);
+    }
+    if (s.timedOut) {
+      return Outcome.failed("timed-out", "batch job " + s.jobName + " was cancelled after waiting longer than limits.maxWait ("
+          + Durations.format(spec.limits().maxWait()) + ") before answering this request; raise limits.maxWait or run the job again",
+          Usage.NONE);
+    }
+    JobState js = JobState.valueOf(s.state);
+    if (js.isJobFailure()) {
+      String reason = switch (js) {
         case EXPIRED -> "job-expired";
         case CANCELLED -> "job-cancelled";
         default -> "job-failed";
       };
-      return Outcome.failed(reason, "batch job " + job.name() + " ended " + job.state() + " before answering this request"
-          + job.error().map(e -> ": " + e).orElse("") + "; run the job again to retry it", Usage.NONE);
+      return Outcome.failed(reason, "batch job " + s.jobName + " ended " + js + " before answering this request"
+          + (s.error == null ? "" : ": " + s.error) + "; run the job again to retry it", Usage.NONE);
     }
-    return Outcome.failed("missing", "Vertex returned no prediction for this request"
-        + (job == null ? "" : " (job " + job.name() + " ended " + job.state() + ")") + "; run the job again to retry it", Usage.NONE);
+    return Outcome.failed("missing", "Vertex returned no prediction for this request (job " + s.jobName + " ended "
+        + js + "); run the job again to retry it", Usage.NONE);
   }
 
-  private ObjectNode summary(RunState state, List<Ledger.Entry> ledger, Map<Integer, BatchJob> jobs,
-      Collected collected, ResultWriter.Counts counts, int jobFailures) {
+  /** The keys of the round's retryable failures, with their reasons. */
+  private Map<String, String> retryable(RunState state, RunState.RoundState round) throws IOException {
+    Map<String, String> retry = new LinkedHashMap<>();
+    OutcomeFile.read(runDir(state).resolve("round-" + round.round + ".jsonl"), n -> true).forEach((k, o) -> {
+      if (o.status() == Outcome.Status.FAILED && RETRYABLE.contains(o.reason())) {
+        retry.put(k, o.reason());
+      }
+    });
+    return retry;
+  }
+
+  /** Copies the requests to retry out of the previous round's shards into new, smaller ones. */
+  private void buildRetry(RunState state, RunState.RoundState previous, Map<String, String> retry) throws IOException {
+    int next = previous.round + 1;
+    Map<String, Long> reasons = new TreeMap<>();
+    retry.values().forEach(r -> reasons.merge(r, 1L, Long::sum));
+    events.info("retry round " + next + " of " + (state.maxRounds - 1) + ": sending " + retry.size()
+        + " request(s) again " + reasons);
+    Map<String, Integer> shardOf = new LinkedHashMap<>();
+    List<ShardSink.Shard> shards;
+    try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/round-" + next + "/")) {
+      for (RunState.ShardState s : state.shardsOf(previous.round)) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(backend.store().open(s.inputUri), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            if (line.isBlank()) {
+              continue;
+            }
+            JsonNode request = Json.read(line).get("request");
+            String key = RequestKey.ofEcho(request);
+            if (retry.containsKey(key) && !shardOf.containsKey(key)) {
+              shardOf.put(key, sink.add(Json.write(request)));
+            }
+          }
+        }
+      }
+      shards = sink.shards();
+    }
+    writeKeys(runDir(state).resolve("round-" + next + ".keys"), shardOf);
+    RunState.RoundState round = new RunState.RoundState();
+    round.round = next;
+    round.requests = shardOf.size();
+    state.rounds.add(round);
+    state.shards.addAll(shardStates(state, next, shards));
+    state.stage = "submit";
+    state.save(stateFile(state));
+    CrashPoints.hit("retry.built");
+  }
+
+  private RunReport write(RunState state) throws IOException {
+    Path runDir = runDir(state);
+    state.stage = "write";
+    state.save(stateFile(state));
+    List<Ledger.Entry> ledger = Ledger.read(runDir.resolve("items.jsonl"));
+    Map<String, Outcome> reused = OutcomeFile.read(runDir.resolve("reused.jsonl"), n -> true);
+    Map<String, Outcome> best = new HashMap<>();
+    Map<String, Integer> attempts = new HashMap<>();
+    for (RunState.RoundState r : state.rounds) {
+      if (!r.collected) {
+        continue;
+      }
+      OutcomeFile.read(runDir.resolve("round-" + r.round + ".jsonl"), n -> true).forEach((k, o) -> {
+        attempts.merge(k, 1, Integer::sum);
+        Outcome prev = best.get(k);
+        if (prev == null || prev.status() != Outcome.Status.SUCCEEDED) {
+          best.put(k, o);
+        }
+      });
+    }
+    List<ResultWriter.Line> lines = new ArrayList<>(ledger.size());
+    for (Ledger.Entry e : ledger) {
+      Outcome o;
+      if (e.isSkipped()) {
+        o = Outcome.skipped(e.skipReason(), e.skipMessage());
+      } else if (e.reused()) {
+        o = reused.getOrDefault(e.key(), Outcome.failed("missing", "the earlier answer for this request was not found; run again with --refresh", Usage.NONE));
+      } else {
+        o = best.getOrDefault(e.key(), Outcome.failed("missing", "no outcome was recorded for this request; run the job again", Usage.NONE));
+      }
+      lines.add(new ResultWriter.Line(e.source(), e.key(), o, e.key() == null ? 0 : attempts.getOrDefault(e.key(), 0), e.reused()));
+    }
+    ResultWriter.Counts counts = ResultWriter.write(outDir, lines);
+    CrashPoints.hit("write.results");
+    Map<String, Outcome> fresh = new LinkedHashMap<>();
+    best.forEach((k, o) -> {
+      if (o.status() == Outcome.Status.SUCCEEDED) {
+        fresh.put(k, o);
+      }
+    });
+    answers.record(state.runId, spec.model(), fresh);
+    long lostToJobs = lines.stream().filter(l -> l.outcome().reason() != null && JOB_REASONS.contains(l.outcome().reason())).count();
+    ObjectNode summary = summary(state, ledger, counts, attempts);
+    AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
+    state.stage = "done";
+    state.save(stateFile(state));
+    return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), (int) lostToJobs);
+  }
+
+  private ObjectNode summary(RunState state, List<Ledger.Entry> ledger, ResultWriter.Counts counts, Map<String, Integer> attempts) {
     ObjectNode s = Json.object();
     s.put("runId", state.runId);
     s.put("job", spec.name());
@@ -161,32 +393,54 @@ public final class BatchRun {
     s.put("succeeded", counts.succeeded());
     s.put("failed", counts.failed());
     s.put("skipped", counts.skipped());
+    s.put("reused", state.reused);
     ObjectNode byReason = s.putObject("byReason");
     counts.byReason().forEach(byReason::put);
     ObjectNode req = s.putObject("requests");
     long sendable = ledger.stream().filter(e -> !e.isSkipped()).count();
-    long distinct = ledger.stream().map(Ledger.Entry::key).filter(Objects::nonNull).distinct().count();
+    long distinct = ledger.stream().map(Ledger.Entry::key).filter(java.util.Objects::nonNull).distinct().count();
     req.put("distinct", distinct);
     req.put("deduplicated", sendable - distinct);
-    req.put("shards", state.shards.size());
+    req.put("sent", state.rounds.isEmpty() ? 0 : state.rounds.get(0).requests);
+    req.put("resent", state.rounds.stream().skip(1).mapToLong(r -> r.requests).sum());
+    req.put("shards", state.shardsOf(1).size());
+    ArrayNode rounds = s.putArray("rounds");
+    long lines = 0;
+    long unmatched = 0;
+    long duplicates = 0;
+    Usage u = Usage.NONE;
+    for (RunState.RoundState r : state.rounds) {
+      rounds.addObject().put("round", r.round).put("requests", r.requests).put("succeeded", r.succeeded).put("failed", r.failed);
+      lines += r.lines;
+      unmatched += r.unmatched;
+      duplicates += r.duplicates;
+      u = u.plus(new Usage(r.promptTokens, r.candidatesTokens, r.thoughtsTokens, r.totalTokens));
+    }
+    s.put("retried", attempts.values().stream().filter(a -> a > 1).count());
     ArrayNode jobList = s.putArray("jobs");
-    jobs.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-      BatchJob j = e.getValue();
+    int jobFailures = 0;
+    for (RunState.ShardState sh : state.shards) {
       ObjectNode n = jobList.addObject();
-      n.put("shard", e.getKey());
-      n.put("name", j.name());
-      n.put("state", j.state().name());
-      n.put("succeeded", j.succeeded());
-      n.put("failed", j.failed());
-      n.put("outputDirectory", j.outputDirectory().orElse(null));
-      n.put("error", j.error().orElse(null));
-    });
+      n.put("round", sh.round);
+      n.put("shard", sh.index);
+      n.put("name", sh.jobName);
+      n.put("state", sh.state);
+      n.put("succeeded", sh.succeeded);
+      n.put("failed", sh.failed);
+      n.put("outputDirectory", sh.outputDirectory);
+      n.put("error", sh.error);
+      if (sh.timedOut) {
+        n.put("timedOut", true);
+      }
+      if (sh.state != null && isJobFailure(sh.state)) {
+        jobFailures++;
+      }
+    }
     s.put("jobFailures", jobFailures);
     ObjectNode preds = s.putObject("predictions");
-    preds.put("lines", collected.lines());
-    preds.put("unmatched", collected.unmatched());
-    preds.put("duplicates", collected.duplicates());
-    Usage u = collected.usage();
+    preds.put("lines", lines);
+    preds.put("unmatched", unmatched);
+    preds.put("duplicates", duplicates);
     ObjectNode tokens = s.putObject("tokens");
     tokens.put("prompt", u.prompt());
     tokens.put("candidates", u.candidates());
@@ -194,16 +448,53 @@ public final class BatchRun {
     tokens.put("total", u.total());
     ObjectNode cost = s.putObject("cost");
     cost.put("currency", "USD");
+    Usage used = u;
     Pricing.online(spec.model()).ifPresentOrElse(rates -> {
-      long out = u.candidates() + u.thoughts();
-      cost.put("batch", round(Pricing.cost(rates, u.prompt(), out, true)));
-      cost.put("online", round(Pricing.cost(rates, u.prompt(), out, false)));
+      long out = used.candidates() + used.thoughts();
+      cost.put("batch", round(Pricing.cost(rates, used.prompt(), out, true)));
+      cost.put("online", round(Pricing.cost(rates, used.prompt(), out, false)));
       cost.put("pricesAsOf", Pricing.asOf());
       cost.put("note", "estimate from token counts at list prices; the bill is authoritative");
     }, () -> cost.put("note", "no price known for model " + spec.model()));
     ObjectNode d = s.putObject("durationsSeconds");
     state.durations.forEach(d::put);
     return s;
+  }
+
+  private static boolean isJobFailure(String state) {
+    try {
+      return JobState.valueOf(state).isJobFailure();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  static void writeKeys(Path file, Map<String, Integer> shardOfKey) throws IOException {
+    AtomicFiles.write(file, out -> {
+      StringBuilder b = new StringBuilder();
+      for (Map.Entry<String, Integer> e : shardOfKey.entrySet()) {
+        b.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
+        if (b.length() > 1 << 16) {
+          out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
+          b.setLength(0);
+        }
+      }
+      out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
+    });
+  }
+
+  static Map<String, Integer> readKeys(Path file) throws IOException {
+    Map<String, Integer> keys = new LinkedHashMap<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        int tab = line.indexOf('\t');
+        if (tab > 0) {
+          keys.put(line.substring(0, tab), Integer.parseInt(line.substring(tab + 1)));
+        }
+      }
+    }
+    return keys;
   }
 
   private static double round(double dollars) {

@@ -6,7 +6,7 @@ import dev.vbatch.results.Outcome;
 import dev.vbatch.results.PredictionDecoder;
 import dev.vbatch.results.Usage;
 import dev.vbatch.storage.BlobStore;
-import dev.vbatch.vertex.BatchJob;
+import dev.vbatch.util.CrashPoints;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,18 +24,16 @@ import java.util.Set;
 public final class CollectStep {
   private CollectStep() {}
 
-  public static Collected run(Collection<BatchJob> jobs, Set<String> knownKeys, BlobStore store,
+  /** Reads the predictions under each of {@code outputDirectories}. */
+  public static Collected run(Collection<String> outputDirectories, Set<String> knownKeys, BlobStore store,
       PredictionDecoder decoder, EventSink events) throws IOException {
     Map<String, Outcome> byKey = new HashMap<>();
     long lines = 0;
     long unmatched = 0;
     long duplicates = 0;
     Usage usage = Usage.NONE;
-    for (BatchJob job : jobs) {
-      if (job.outputDirectory().isEmpty()) {
-        continue;
-      }
-      for (String uri : store.list(job.outputDirectory().get())) {
+    for (String directory : outputDirectories) {
+      for (String uri : store.list(directory)) {
         if (!uri.endsWith(".jsonl")) {
           continue;
         }
@@ -76,6 +74,7 @@ public final class CollectStep {
             }
           }
         }
+        CrashPoints.hit("collect.file");
       }
     }
     events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));

@@ -18,8 +18,11 @@ import java.util.List;
  * account for every item without planning again.
  */
 public final class Ledger {
-  /** One item. {@code key} and {@code shard} are null for skipped items. */
-  public record Entry(String source, String key, Integer shard, String skipReason, String skipMessage) {
+  /**
+   * One item. {@code key} and {@code shard} are null for skipped items; {@code shard} is null and
+   * {@code reused} true for an item answered by an earlier run.
+   */
+  public record Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused) {
     public boolean isSkipped() {
       return skipReason != null;
     }
@@ -33,7 +36,8 @@ public final class Ledger {
       PlannedItem p = plan.items().get(i);
       String key = requests.keys().get(i);
       entries.add(new Entry(p.item().id(), key, key == null ? null : requests.shardOfKey().get(key),
-          p.skip().map(s -> s.reason()).orElse(null), p.skip().map(s -> s.message()).orElse(null)));
+          p.skip().map(s -> s.reason()).orElse(null), p.skip().map(s -> s.message()).orElse(null),
+          key != null && requests.reused().containsKey(key)));
     }
     return entries;
   }

@@ -9,6 +9,8 @@ import dev.vbatch.input.PlannedItem;
 import dev.vbatch.request.RequestBuilder;
 import dev.vbatch.request.RequestKey;
 import dev.vbatch.storage.BlobStore;
+import dev.vbatch.results.Outcome;
+import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.Hashing;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,10 +31,20 @@ public final class RequestStep {
 
   public static Requests run(Plan plan, BlobStore store, ShardSink sink, boolean upload, EventSink events)
       throws IOException {
+    return run(plan, store, sink, upload, Map.of(), events);
+  }
+
+  /**
+   * As above, but a request whose key is in {@code answered} is not sent (nor its file uploaded):
+   * its earlier answer is reused.
+   */
+  public static Requests run(Plan plan, BlobStore store, ShardSink sink, boolean upload,
+      Map<String, Outcome> answered, EventSink events) throws IOException {
     RequestBuilder builder = new RequestBuilder(plan.spec());
     List<String> keys = new ArrayList<>(plan.items().size());
     Map<String, Integer> shardOfKey = new HashMap<>();
     Set<String> staged = new HashSet<>();
+    Map<String, Outcome> reused = new HashMap<>();
     long inTokens = 0;
     long outTokens = 0;
     int done = 0;
@@ -43,18 +55,23 @@ public final class RequestStep {
         continue;
       }
       String uri = "";
+      String path = null;
       if (p.attachment().isPresent() && !p.attachment().get().isInline()) {
         Attachment a = p.attachment().get();
-        String path = "files/" + Hashing.sha256Hex(a.file()) + "." + extension(a.mimeType());
+        path = "files/" + Hashing.sha256Hex(a.file()) + "." + extension(a.mimeType());
         uri = store.uri(path);
-        if (upload && staged.add(path) && !store.exists(path)) {
-          store.upload(a.file(), path, a.mimeType());
-        }
       }
       GenerateContentRequest request = builder.build(p.item(), p.attachment(), uri);
       String key = RequestKey.of(request);
       keys.add(key);
-      if (!shardOfKey.containsKey(key)) {
+      Outcome earlier = answered.get(key);
+      if (earlier != null) {
+        reused.put(key, earlier);
+      } else if (!shardOfKey.containsKey(key)) {
+        if (path != null && upload && staged.add(path) && !store.exists(path)) {
+          CrashPoints.hit("build.upload");
+          store.upload(p.attachment().get().file(), path, p.attachment().get().mimeType());
+        }
         shardOfKey.put(key, sink.add(RequestKey.toJson(request)));
         inTokens += estimateInputTokens(request, p);
         outTokens += perRequestOutput;
@@ -64,7 +81,7 @@ public final class RequestStep {
       }
     }
     events.emit(new Event.Progress("build", done, plan.sendable(), "requests"));
-    return new Requests(keys, shardOfKey, shardOfKey.size(), sink.shards(), inTokens, outTokens);
+    return new Requests(keys, shardOfKey, shardOfKey.size(), sink.shards(), inTokens, outTokens, reused);
   }
 
   static String extension(String mime) {

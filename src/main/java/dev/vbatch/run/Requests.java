@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * The requests of a run: the key of every sendable item (null for skipped ones, by plan index),
- * the shard each distinct request went into, the shards, and an estimate of their tokens.
+ * the shard each distinct request to send went into, the shards, an estimate of their tokens, and
+ * the earlier answers reused instead of sending.
  */
 public record Requests(
-    List<String> keys, Map<String, Integer> shardOfKey, int unique, List<ShardSink.Shard> shards, long estimatedInputTokens, long estimatedOutputTokens) {}
+    List<String> keys, Map<String, Integer> shardOfKey, int unique, List<ShardSink.Shard> shards,
+    long estimatedInputTokens, long estimatedOutputTokens, Map<String, dev.vbatch.results.Outcome> reused) {}

@@ -1,38 +1,91 @@
 package dev.vbatch.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.vbatch.util.AtomicFiles;
 import dev.vbatch.util.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a run has done, written atomically before and after every remote side effect, so a later
- * process can see which shards were submitted and as which jobs.
+ * process (a resume after a crash, or 'status' and 'fetch') can tell which shards were submitted
+ * as which jobs, which rounds were collected, and what is left to do.
  */
 public final class RunState {
   public String runId;
   public String job;
   public String spec;
+  /** A digest of everything in the spec that shapes requests; a resume with a changed spec is refused. */
+  public String specDigest;
   public String backend;
   public String createdAt;
   public String stage;
   public String output;
-  public java.util.Map<String, Double> durations = new java.util.LinkedHashMap<>();
+  /** 1 + the retry rounds allowed. */
+  public int maxRounds = 1;
+  /** Whether answers from earlier runs were ignored (--refresh). */
+  public boolean refresh;
+  /** Set by 'cancel': no further rounds are started. */
+  public boolean cancelled;
+  /** Items answered from the result store instead of being sent. */
+  public long reused;
+  public Map<String, Double> durations = new LinkedHashMap<>();
+  /** Round 1 sends every new request; each later round resends the retryable failures of the one before. */
+  public List<RoundState> rounds = new ArrayList<>();
   public List<ShardState> shards = new ArrayList<>();
+
+  /** One round. */
+  public static final class RoundState {
+    public int round;
+    public long requests;
+    /** Set once its outcomes are in round-N.jsonl. */
+    public boolean collected;
+    public long succeeded;
+    public long failed;
+    public long lines;
+    public long unmatched;
+    public long duplicates;
+    public long promptTokens;
+    public long candidatesTokens;
+    public long thoughtsTokens;
+    public long totalTokens;
+  }
 
   /** One shard and the batch job that runs it. */
   public static final class ShardState {
+    public int round = 1;
     public int index;
     public String inputUri;
     public int requests;
     public long bytes;
     public String outputPrefix;
     public String jobName;
+    /** UNSUBMITTED, SUBMITTING (a create was attempted), or the job's state. */
     public String state;
+    public String submittedAt;
+    public long succeeded;
+    public long failed;
     public String outputDirectory;
     public String error;
+    /** Cancelled by the watchdog after limits.maxWait. */
+    public boolean timedOut;
+    public boolean cancelRequested;
+  }
+
+  /** The round being worked on, or null before the requests are built. */
+  @JsonIgnore
+  public RoundState current() {
+    return rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
+  }
+
+  @JsonIgnore
+  public List<ShardState> shardsOf(int round) {
+    return shards.stream().filter(s -> s.round == round).toList();
   }
 
   public void save(Path file) throws IOException {
@@ -40,7 +93,7 @@ public final class RunState {
   }
 
   public static RunState load(Path file) throws IOException {
-    try (var in = java.nio.file.Files.newInputStream(file)) {
+    try (var in = Files.newInputStream(file)) {
       return Json.MAPPER.readValue(in, RunState.class);
     }
   }

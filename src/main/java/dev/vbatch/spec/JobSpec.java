@@ -32,6 +32,7 @@ public record JobSpec(
     Optional<String> staging,
     Optional<Path> output,
     Limits limits,
+    int retryRounds,
     List<String> warnings) {
 
   /** Where batch jobs run. */
@@ -40,15 +41,22 @@ public record JobSpec(
     VERTEX
   }
 
-  /** Sizes that shape shards and requests. */
-  public record Limits(int maxRequestsPerShard, long maxShardBytes, long maxInlineTextBytes) {
+  /**
+   * Sizes that shape shards and requests, and how long a shard's job may stay queued or running
+   * before the watchdog cancels it.
+   */
+  public record Limits(int maxRequestsPerShard, long maxShardBytes, long maxInlineTextBytes, java.time.Duration maxWait) {
     public static final int MAX_REQUESTS_PER_JOB = 200_000;
     public static final long MAX_SHARD_BYTES = 1_000_000_000L;
+    public static final java.time.Duration DEFAULT_MAX_WAIT = java.time.Duration.ofHours(24);
 
     public static Limits defaults() {
-      return new Limits(MAX_REQUESTS_PER_JOB, MAX_SHARD_BYTES, 1_000_000L);
+      return new Limits(MAX_REQUESTS_PER_JOB, MAX_SHARD_BYTES, 1_000_000L, DEFAULT_MAX_WAIT);
     }
   }
+
+  /** Retry rounds when retry.rounds is not given. */
+  public static final int DEFAULT_RETRY_ROUNDS = 2;
 
   /** The model as Vertex names it in a BatchPredictionJob. */
   public String modelResource() {

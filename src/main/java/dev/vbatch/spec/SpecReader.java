@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.aiplatform.v1.GenerationConfig;
 import com.google.cloud.aiplatform.v1.HarmCategory;
 import com.google.cloud.aiplatform.v1.SafetySetting;
+import dev.vbatch.util.Durations;
 import dev.vbatch.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -27,8 +29,8 @@ import java.util.TreeSet;
 public final class SpecReader {
   private static final Set<String> TOP =
       Set.of("name", "model", "backend", "project", "location", "input", "prompt", "schema",
-          "generation", "labels", "staging", "output", "limits");
-  private static final Set<String> LABEL_KEYS_RESERVED = Set.of("vbatch-run", "vbatch-shard", "vbatch-job");
+          "generation", "labels", "staging", "output", "limits", "retry");
+  private static final Set<String> LABEL_KEYS_RESERVED = Set.of("vbatch-run", "vbatch-shard", "vbatch-job", "vbatch-round");
 
   private final Path file;
   private final Path dir;
@@ -133,12 +135,13 @@ public final class SpecReader {
     staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
     Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
     JobSpec.Limits limits = limits(root.get("limits"));
+    int retryRounds = retryRounds(root.get("retry"));
 
     problems.throwIfAny();
     List<String> warnings = new ArrayList<>(problems.warnings());
     return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
         schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, output, limits,
-        List.copyOf(warnings));
+        retryRounds, List.copyOf(warnings));
   }
 
   /** SnakeYAML's message without its excerpt and caret lines. */
@@ -308,7 +311,7 @@ public final class SpecReader {
       out.put(key, value);
     }
     if (out.size() > 61) {
-      problems.error("labels", "has " + out.size() + " labels; Vertex allows 64 per job and vbatch uses 3");
+      problems.error("labels", "has " + out.size() + " labels; Vertex allows 64 per job and vbatch uses 4");
     }
     return out;
   }
@@ -318,11 +321,37 @@ public final class SpecReader {
     if (node == null || node.isNull()) {
       return d;
     }
-    problems.unknownKeys(node, Set.of("maxRequestsPerShard", "maxShardBytes", "maxInlineTextBytes"), "limits.");
+    problems.unknownKeys(node, Set.of("maxRequestsPerShard", "maxShardBytes", "maxInlineTextBytes", "maxWait"), "limits.");
     long perShard = range(node, "maxRequestsPerShard", "limits.maxRequestsPerShard", 1, JobSpec.Limits.MAX_REQUESTS_PER_JOB, d.maxRequestsPerShard(), "Vertex takes at most 200,000 requests per batch job");
     long shardBytes = range(node, "maxShardBytes", "limits.maxShardBytes", 1024, JobSpec.Limits.MAX_SHARD_BYTES, d.maxShardBytes(), "Vertex reads input files of at most 1 GB");
     long inline = range(node, "maxInlineTextBytes", "limits.maxInlineTextBytes", 0, 20_000_000, d.maxInlineTextBytes(), "text larger than this is sent as a file or skipped");
-    return new JobSpec.Limits((int) perShard, shardBytes, inline);
+    Duration maxWait = d.maxWait();
+    JsonNode w = node.get("maxWait");
+    if (w != null && !w.isNull()) {
+      try {
+        maxWait = Durations.parse(w.asText());
+        if (maxWait.compareTo(Duration.ofMinutes(1)) < 0 || maxWait.compareTo(Duration.ofDays(7)) > 0) {
+          problems.error("limits.maxWait", "is " + w.asText() + "; allowed 1m to 7d (Vertex expires a job queued for 72h)");
+          maxWait = d.maxWait();
+        }
+      } catch (IllegalArgumentException e) {
+        problems.error("limits.maxWait", "is '" + w.asText() + "'; " + e.getMessage());
+      }
+    }
+    return new JobSpec.Limits((int) perShard, shardBytes, inline, maxWait);
+  }
+
+  private int retryRounds(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return JobSpec.DEFAULT_RETRY_ROUNDS;
+    }
+    if (!node.isObject()) {
+      problems.error("retry", "must be a mapping, e.g. retry: {rounds: 2}");
+      return JobSpec.DEFAULT_RETRY_ROUNDS;
+    }
+    problems.unknownKeys(node, Set.of("rounds"), "retry.");
+    return (int) range(node, "rounds", "retry.rounds", 0, 10, JobSpec.DEFAULT_RETRY_ROUNDS,
+        "each round resubmits the items that failed for a retryable reason as a new, smaller job");
   }
 
   private long range(JsonNode parent, String key, String property, long min, long max, long dflt, String why) {

@@ -18,6 +18,9 @@ public interface BatchJobs extends AutoCloseable {
 
   void cancel(String name);
 
+  /** Deletes an ended job (its output files stay where they are). */
+  void delete(String name) throws InterruptedException;
+
   @Override
   void close();
 }

@@ -154,6 +154,20 @@ public final class VertexBatchJobs implements BatchJobs {
   }
 
   @Override
+  public void delete(String name) throws InterruptedException {
+    try {
+      client.deleteBatchPredictionJobAsync(name).get();
+    } catch (ApiException e) {
+      throw translate("delete " + name, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw translate("delete " + name, api);
+      }
+      throw new CloudException("UNKNOWN", "delete " + name + " failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  @Override
   public void close() {
     client.close();
   }

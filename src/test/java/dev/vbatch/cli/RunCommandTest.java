@@ -73,7 +73,7 @@ class RunCommandTest {
     CliHarness cli = new CliHarness(tmp.resolve("home"));
     Path out = tmp.resolve("out");
     CliHarness.Result r = cli.run("run", SPEC.toString(), "--out", out.toString(), "--json",
-        "--emulator-fault", fault, "--emulator-seed", "11");
+        "--emulator-fault", fault, "--emulator-seed", "11", "--retry-rounds", "0");
     assertThat(r.exit()).as(r.err()).isEqualTo(exit);
     List<JsonNode> results = CliHarness.lines(out.resolve("results.jsonl"));
     assertThat(results).extracting(n -> n.path("source").asText()).containsExactlyInAnyOrderElementsOf(sampleFiles());
@@ -100,7 +100,7 @@ class RunCommandTest {
   void jobFailureKeepsTheRowsWrittenBeforeIt() throws Exception {
     CliHarness cli = new CliHarness(tmp.resolve("home"));
     CliHarness.Result r = cli.run("run", SPEC.toString(), "--out", tmp.resolve("out").toString(), "--json",
-        "--emulator-fault", "job-failure=1");
+        "--emulator-fault", "job-failure=1", "--retry-rounds", "0");
     JsonNode s = r.json();
     assertThat(s.path("jobs").get(0).path("state").asText()).isEqualTo("FAILED");
     assertThat(s.path("succeeded").asInt()).isEqualTo(3);

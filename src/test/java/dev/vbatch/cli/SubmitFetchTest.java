@@ -33,7 +33,7 @@ class SubmitFetchTest {
     assertThat(fetched.exit()).as(fetched.err()).isZero();
     assertThat(fetched.json().path("succeeded").asInt()).isEqualTo(7);
 
-    CliHarness.Result run = cli.run("run", RunCommandTest.SPEC.toString(), "--out", tmp.resolve("b").toString());
+    CliHarness.Result run = cli.run("run", RunCommandTest.SPEC.toString(), "--out", tmp.resolve("b").toString(), "--refresh");
     assertThat(run.exit()).isZero();
     assertThat(Files.readString(tmp.resolve("a/results.jsonl"))).isEqualTo(Files.readString(tmp.resolve("b/results.jsonl")));
   }
@@ -42,10 +42,12 @@ class SubmitFetchTest {
   void rowFaultsTravelWithTheJobToTheProcessThatFetches() throws Exception {
     CliHarness cli = new CliHarness(tmp.resolve("home"));
     String runId = cli.run("submit", RunCommandTest.SPEC.toString(), "--out", tmp.resolve("a").toString(),
-        "--emulator-fault", "row-error=1").out().trim();
+        "--emulator-fault", "row-error=1", "--retry-rounds", "0").out().trim();
     CliHarness.Result fetched = cli.run("fetch", runId, "--json");
-    // Every row failed, so the job itself ends FAILED.
-    assertThat(fetched.exit()).as(fetched.err() + fetched.out()).isEqualTo(4);
+    // Every row failed, so the job itself ends FAILED; but the items failed for their own reason
+    // (request-error), not because the job was lost, so the exit code is 5, not 4.
+    assertThat(fetched.exit()).as(fetched.err() + fetched.out()).isEqualTo(5);
+    assertThat(fetched.json().path("jobs").get(0).path("state").asText()).isEqualTo("FAILED");
     assertThat(fetched.json().path("byReason").path("request-error").asInt()).isEqualTo(7);
   }
 

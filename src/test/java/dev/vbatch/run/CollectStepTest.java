@@ -10,15 +10,10 @@ import dev.vbatch.results.PredictionDecoder;
 import dev.vbatch.spec.ResultSchema;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.Json;
-import dev.vbatch.vertex.BatchJob;
-import dev.vbatch.vertex.JobState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,12 +45,11 @@ class CollectStepTest {
     Files.writeString(outDir.resolve("predictions_00002.jsonl"), line(a, "not json") + "\n" + line(a, "{\"v\":1}") + "\n" + line(b, "{\"v\":3}") + "\n");
     Files.writeString(outDir.resolve("README.txt"), "not a predictions file");
     LocalBlobStore store = new LocalBlobStore(tmp);
-    BatchJob job = new BatchJob("j", "d", JobState.SUCCEEDED, 3, 0, 0, Optional.of(store.uri("out")), Optional.empty(), Instant.EPOCH, Map.of());
     List<Event> events = new ArrayList<>();
     Set<String> keys = Set.of(RequestKey.of(a), RequestKey.of(b), RequestKey.of(c));
     PredictionDecoder decoder = new PredictionDecoder(new ResultSchema(Json.read("{\"type\":\"object\"}")), 0);
 
-    Collected got = CollectStep.run(List.of(job), keys, store, decoder, events::add);
+    Collected got = CollectStep.run(List.of(store.uri("out")), keys, store, decoder, events::add);
 
     assertThat(got.lines()).isEqualTo(6);
     assertThat(got.unmatched()).isEqualTo(2);

@@ -17,7 +17,7 @@ class ShardSinkTest {
     LocalBlobStore store = new LocalBlobStore(tmp);
     String request = "{\"contents\":[{\"parts\":[{\"text\":\"" + "x".repeat(100) + "\"}]}]}";
     int lineBytes = ("{\"request\":" + request + "}\n").length();
-    try (ShardSink sink = new ShardSink(new JobSpec.Limits(1000, 1024, 0), store, "s/")) {
+    try (ShardSink sink = new ShardSink(new JobSpec.Limits(1000, 1024, 0, JobSpec.Limits.DEFAULT_MAX_WAIT), store, "s/")) {
       int lastShard = 0;
       for (int i = 0; i < 20; i++) {
         lastShard = sink.add(request);
@@ -31,7 +31,7 @@ class ShardSinkTest {
       assertThat(Files.readAllLines(tmp.resolve(shards.get(0).path()))).hasSize(perShard)
           .allSatisfy(l -> assertThat(l).isEqualTo("{\"request\":" + request + "}"));
     }
-    try (ShardSink sink = new ShardSink(new JobSpec.Limits(3, 1_000_000, 0), null, "")) {
+    try (ShardSink sink = new ShardSink(new JobSpec.Limits(3, 1_000_000, 0, JobSpec.Limits.DEFAULT_MAX_WAIT), null, "")) {
       for (int i = 0; i < 7; i++) {
         sink.add(request);
       }

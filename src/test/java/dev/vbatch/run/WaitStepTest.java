@@ -29,7 +29,7 @@ class WaitStepTest {
   @TempDir Path tmp;
 
   /** Answers get() from a script of states; a null entry is a transient failure. */
-  static final class ScriptedJobs implements BatchJobs {
+  static class ScriptedJobs implements BatchJobs {
     final Deque<JobState> script;
     int gets;
 
@@ -65,6 +65,9 @@ class WaitStepTest {
     public void cancel(String name) {}
 
     @Override
+    public void delete(String name) {}
+
+    @Override
     public void close() {}
   }
 
@@ -75,8 +78,75 @@ class WaitStepTest {
     s.index = 0;
     s.jobName = "jobs/1";
     s.requests = 4;
+    s.submittedAt = new FakeTime().now().toString();
     st.shards.add(s);
     return st;
+  }
+
+  private static Map<Integer, BatchJob> waitFor(RunState st, Path file, BatchJobs jobs, WaitStep.Polling polling,
+      FakeTime time, dev.vbatch.event.EventSink events) throws Exception {
+    return WaitStep.run(st, st.shards, file, jobs, polling, Duration.ofHours(24), time, events);
+  }
+
+  /** A job that stays QUEUED until it is cancelled. */
+  static final class StuckJobs extends ScriptedJobs {
+    boolean cancelled;
+    Instant cancelledAt;
+    final FakeTime time;
+
+    StuckJobs(FakeTime time) {
+      super(JobState.QUEUED);
+      this.time = time;
+    }
+
+    @Override
+    public BatchJob get(String name) {
+      JobState s = cancelled ? JobState.CANCELLED : JobState.QUEUED;
+      return new BatchJob(name, "d", s, 0, 0, 4, Optional.empty(), Optional.empty(), Instant.EPOCH, Map.of());
+    }
+
+    @Override
+    public void cancel(String name) {
+      cancelled = true;
+      cancelledAt = time.now();
+    }
+  }
+
+  @Test
+  void theWatchdogCancelsAJobStillQueuedAfterMaxWait() throws Exception {
+    FakeTime time = new FakeTime();
+    RunState st = state();
+    st.shards.get(0).submittedAt = time.now().toString();
+    StuckJobs jobs = new StuckJobs(time);
+    List<Event> events = new ArrayList<>();
+    var result = WaitStep.run(st, st.shards, tmp.resolve("s.json"), jobs,
+        new WaitStep.Polling(Duration.ofMinutes(1), Duration.ofMinutes(5)), Duration.ofHours(2), time, events::add);
+    assertThat(result.get(0).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(Duration.between(Instant.parse(st.shards.get(0).submittedAt), jobs.cancelledAt))
+        .isBetween(Duration.ofHours(2), Duration.ofHours(2).plusMinutes(5));
+    RunState saved = RunState.load(tmp.resolve("s.json"));
+    assertThat(saved.shards.get(0).timedOut).isTrue();
+    assertThat(events).filteredOn(e -> e instanceof Event.Log l && l.level() == Event.Level.WARN)
+        .extracting(e -> ((Event.Log) e).message())
+        .anySatisfy(m -> assertThat(m).contains("still QUEUED after 2h").contains("limits.maxWait 2h0m").contains("cancelling"));
+  }
+
+  @Test
+  void theWatchdogLeavesAJobAloneWithinMaxWait() throws Exception {
+    FakeTime time = new FakeTime();
+    RunState st = state();
+    st.shards.get(0).submittedAt = time.now().toString();
+    JobState[] states = new JobState[60];
+    java.util.Arrays.fill(states, JobState.RUNNING);
+    states[59] = JobState.SUCCEEDED;
+    ScriptedJobs jobs = new ScriptedJobs(states) {
+      @Override
+      public void cancel(String name) {
+        throw new AssertionError("cancelled within maxWait");
+      }
+    };
+    WaitStep.run(st, st.shards, tmp.resolve("s.json"), jobs, WaitStep.Polling.VERTEX, Duration.ofHours(6), time, e -> {});
+    assertThat(st.shards.get(0).timedOut).isFalse();
   }
 
   @ParameterizedTest
@@ -86,7 +156,7 @@ class WaitStepTest {
         JobState.RUNNING, JobState.CANCELLING, end);
     FakeTime time = new FakeTime();
     List<Event> events = new ArrayList<>();
-    var result = WaitStep.run(state(), tmp.resolve("state.json"), jobs, WaitStep.Polling.EMULATOR, time, events::add);
+    var result = waitFor(state(), tmp.resolve("state.json"), jobs, WaitStep.Polling.EMULATOR, time, events::add);
     assertThat(result.get(0).state()).isEqualTo(end);
     assertThat(jobs.gets).isEqualTo(7);
     assertThat(events).filteredOn(e -> e instanceof Event.JobUpdate).hasSize(7);
@@ -97,7 +167,7 @@ class WaitStepTest {
   void transientPollFailuresAreRetriedAtTheNextPoll() throws Exception {
     ScriptedJobs jobs = new ScriptedJobs(JobState.RUNNING, null, null, JobState.SUCCEEDED);
     List<Event> events = new ArrayList<>();
-    var result = WaitStep.run(state(), tmp.resolve("s.json"), jobs, WaitStep.Polling.EMULATOR, new FakeTime(), events::add);
+    var result = waitFor(state(), tmp.resolve("s.json"), jobs, WaitStep.Polling.EMULATOR, new FakeTime(), events::add);
     assertThat(result.get(0).state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(events).filteredOn(e -> e instanceof Event.Log l && l.level() == Event.Level.WARN).hasSize(2);
   }
@@ -106,7 +176,7 @@ class WaitStepTest {
   void persistentFailuresEndTheWait() {
     JobState[] states = new JobState[30];
     ScriptedJobs jobs = new ScriptedJobs(states);
-    assertThatThrownBy(() -> WaitStep.run(state(), tmp.resolve("s.json"), jobs, WaitStep.Polling.EMULATOR, new FakeTime(), e -> {}))
+    assertThatThrownBy(() -> waitFor(state(), tmp.resolve("s.json"), jobs, WaitStep.Polling.EMULATOR, new FakeTime(), e -> {}))
         .isInstanceOf(CloudException.class);
   }
 
@@ -117,7 +187,7 @@ class WaitStepTest {
     states[39] = JobState.SUCCEEDED;
     FakeTime time = new FakeTime();
     Instant start = time.now();
-    WaitStep.run(state(), tmp.resolve("s.json"), new ScriptedJobs(states), new WaitStep.Polling(Duration.ofSeconds(1), Duration.ofSeconds(60)), time, e -> {});
+    waitFor(state(), tmp.resolve("s.json"), new ScriptedJobs(states), new WaitStep.Polling(Duration.ofSeconds(1), Duration.ofSeconds(60)), time, e -> {});
     Duration waited = Duration.between(start, time.now());
     // 39 sleeps: growing by 1.5x from 1 s, capped at 60 s, each at least half its nominal value.
     assertThat(waited).isBetween(Duration.ofMinutes(10), Duration.ofMinutes(39));

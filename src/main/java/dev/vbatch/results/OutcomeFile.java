@@ -1,0 +1,78 @@
+package dev.vbatch.results;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vbatch.util.AtomicFiles;
+import dev.vbatch.util.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Outcomes by request key as JSONL: one line {key, status, data, reason, message, usage} each,
+ * written atomically. A run keeps one file per round; the result store keeps one per run.
+ */
+public final class OutcomeFile {
+  private OutcomeFile() {}
+
+  public static void write(Path file, Map<String, Outcome> outcomes, Map<String, String> extra) throws IOException {
+    AtomicFiles.write(file, out -> {
+      try (JsonGenerator g = Json.MAPPER.createGenerator((OutputStream) out)) {
+        g.setRootValueSeparator(null);
+        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+          ObjectNode n = toJson(e.getKey(), e.getValue());
+          extra.forEach(n::put);
+          Json.MAPPER.writeTree(g, n);
+          g.writeRaw('\n');
+        }
+      }
+    });
+  }
+
+  /** Reads the lines that {@code accept} takes; for a key seen twice, the later line wins. */
+  public static Map<String, Outcome> read(Path file, Predicate<JsonNode> accept) throws IOException {
+    Map<String, Outcome> out = new LinkedHashMap<>();
+    try (BufferedReader reader = Files.newBufferedReader(file)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = Json.MAPPER.readTree(line);
+        if (accept.test(n)) {
+          out.put(n.path("key").asText(), fromJson(n));
+        }
+      }
+    }
+    return out;
+  }
+
+  public static ObjectNode toJson(String key, Outcome o) {
+    ObjectNode n = Json.object();
+    n.put("key", key);
+    n.put("status", o.status().name());
+    n.set("data", o.data());
+    n.put("reason", o.reason());
+    n.put("message", o.message());
+    Usage u = o.usage();
+    n.putObject("usage").put("prompt", u.prompt()).put("candidates", u.candidates()).put("thoughts", u.thoughts())
+        .put("total", u.total());
+    return n;
+  }
+
+  public static Outcome fromJson(JsonNode n) {
+    JsonNode u = n.path("usage");
+    Usage usage = new Usage(u.path("prompt").asLong(), u.path("candidates").asLong(), u.path("thoughts").asLong(),
+        u.path("total").asLong());
+    JsonNode data = n.path("data");
+    return new Outcome(Outcome.Status.valueOf(n.path("status").asText()), data.isMissingNode() || data.isNull() ? null : data,
+        n.path("reason").isNull() ? null : n.path("reason").asText(null),
+        n.path("message").isNull() ? null : n.path("message").asText(null), usage);
+  }
+}
