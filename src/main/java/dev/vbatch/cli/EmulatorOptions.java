@@ -13,7 +13,7 @@ import picocli.CommandLine.ParameterException;
 final class EmulatorOptions {
   @Option(names = "--emulator-fault", paramLabel = "NAME=RATE",
       description = "Inject a fault into the emulator at RATE (0 to 1); repeatable. Faults: row-error, blocked, "
-          + "malformed-json, truncated-json, transient, job-failure, expire.")
+          + "malformed-json, truncated-json, transient, job-failure, expire, stuck.")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--emulator-seed", paramLabel = "N", defaultValue = "0",

@@ -15,7 +15,7 @@ public record EmulatorConfig(
 
   /** The faults the emulator knows, each taking a rate from 0 to 1. */
   public static final List<String> FAULTS =
-      List.of("row-error", "blocked", "malformed-json", "truncated-json", "transient", "job-failure", "expire");
+      List.of("row-error", "blocked", "malformed-json", "truncated-json", "transient", "job-failure", "expire", "stuck");
 
   public static EmulatorConfig defaults() {
     return new EmulatorConfig(Duration.ofMillis(800), Duration.ofMillis(400), 40, Duration.ofSeconds(10), 0, Map.of());

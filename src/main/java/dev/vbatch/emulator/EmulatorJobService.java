@@ -90,6 +90,8 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
         em.fault = "job-failure";
       } else if (faults.hits("expire", job.getDisplayName())) {
         em.fault = "expire";
+      } else if (faults.hits("stuck", job.getDisplayName())) {
+        em.fault = "stuck";
       }
       boolean loseAnswer = faults.nextCallFails() && faults.coin();
       store.create(new JobStore.Entry(job, em));

@@ -106,7 +106,8 @@ final class Timeline {
     }
     em.total = rows.count();
     long target = Math.min(em.total, (long) Math.floor(running.toMillis() / 1000.0 * config.rowsPerSecond()));
-    long failAt = em.fault.equals("job-failure") ? em.total / 2 : em.total;
+    // job-failure fails half way; a stuck job stops half way and stays RUNNING until cancelled.
+    long failAt = em.fault.equals("job-failure") || em.fault.equals("stuck") ? em.total / 2 : em.total;
     target = Math.min(target, failAt);
     if (target > em.rowsDone) {
       process(b, em, rows, target, now);
@@ -115,7 +116,7 @@ final class Timeline {
         .setIncompleteCount(em.total - em.rowsDone));
     if (em.fault.equals("job-failure") && em.rowsDone >= failAt) {
       end(b, JobState.JOB_STATE_FAILED, now, 13, "Internal error occurred. Failed to complete the batch prediction job.");
-    } else if (em.rowsDone >= em.total) {
+    } else if (em.rowsDone >= em.total && !em.fault.equals("stuck")) {
       end(b, em.failed > 0 && em.succeeded > 0 ? JobState.JOB_STATE_PARTIALLY_SUCCEEDED
           : em.failed > 0 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED, now,
           3, em.failed > 0 && em.succeeded == 0 ? "All rows failed." : null);

@@ -111,7 +111,7 @@ class RunCommandTest {
   void badFaultIsAUsageError() {
     CliHarness.Result r = new CliHarness(tmp.resolve("home")).run("run", SPEC.toString(), "--emulator-fault", "gremlins=0.5");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--emulator-fault: unknown fault 'gremlins'; known faults: row-error, blocked, malformed-json, truncated-json, transient, job-failure, expire");
+    assertThat(r.err()).contains("--emulator-fault: unknown fault 'gremlins'; known faults: row-error, blocked, malformed-json, truncated-json, transient, job-failure, expire, stuck");
   }
 
   @Test
