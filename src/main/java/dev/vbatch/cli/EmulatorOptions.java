@@ -20,7 +20,14 @@ final class EmulatorOptions {
       description = "Seed of the emulator's faults and output order (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--emulator-speed", paramLabel = "X", defaultValue = "1",
+      description = "Run the emulator's timeline X times faster (queue, start, rows per second, expiry); for demos and tests.")
+  double speed;
+
   EmulatorConfig config(CommandSpec spec) {
+    if (!(speed >= 0.01 && speed <= 1000)) {
+      throw new ParameterException(spec.commandLine(), "--emulator-speed is " + speed + "; use a factor from 0.01 to 1000");
+    }
     Map<String, Double> parsed = new LinkedHashMap<>();
     for (String f : faults) {
       try {
@@ -30,6 +37,6 @@ final class EmulatorOptions {
         throw new ParameterException(spec.commandLine(), "--emulator-fault: " + e.getMessage());
       }
     }
-    return EmulatorConfig.defaults().withFaults(parsed, seed);
+    return EmulatorConfig.defaults().scaled(speed).withFaults(parsed, seed);
   }
 }

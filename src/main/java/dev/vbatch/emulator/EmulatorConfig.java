@@ -21,6 +21,13 @@ public record EmulatorConfig(
     return new EmulatorConfig(Duration.ofMillis(800), Duration.ofMillis(400), 40, Duration.ofSeconds(10), 0, Map.of());
   }
 
+  /** The same timeline run {@code speed} times faster. */
+  public EmulatorConfig scaled(double speed) {
+    return new EmulatorConfig(Duration.ofNanos((long) (queueDelay.toNanos() / speed)),
+        Duration.ofNanos((long) (startDelay.toNanos() / speed)), rowsPerSecond * speed,
+        Duration.ofNanos((long) (expireAfter.toNanos() / speed)), seed, faults);
+  }
+
   public double rate(String fault) {
     return faults.getOrDefault(fault, 0.0);
   }
