@@ -23,4 +23,6 @@ final class EmulatedJob {
   public long sequence;
   /** The length of predictions.jsonl as of rowsDone; anything past it was cut off by a crash. */
   public long outputBytes;
+  /** For a gs:// output: how many predictions files have been written. */
+  public int outputFiles;
 }

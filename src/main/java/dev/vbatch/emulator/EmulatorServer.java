@@ -1,6 +1,6 @@
 package dev.vbatch.emulator;
 
-import dev.vbatch.storage.LocalBlobStore;
+import dev.vbatch.storage.UriStore;
 import dev.vbatch.util.TimeSource;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -24,15 +24,23 @@ public final class EmulatorServer implements AutoCloseable {
 
   /** Starts on {@code port} (0 for any free port) with state under {@code dataDir}. */
   public static EmulatorServer start(int port, Path dataDir, EmulatorConfig config, TimeSource time) throws IOException {
+    return start(port, dataDir, config, time, UriStore.local());
+  }
+
+  /**
+   * As above, reading inputs and files and writing predictions through {@code uris}: given a Cloud
+   * Storage client (in tests, an in-memory one), the emulator serves jobs whose URIs are gs://.
+   */
+  public static EmulatorServer start(int port, Path dataDir, EmulatorConfig config, TimeSource time, UriStore uris)
+      throws IOException {
     Files.createDirectories(dataDir);
     Faults faults = new Faults(config);
     Responder responder = new Responder(uri -> {
-      if (uri.startsWith("file:")) {
-        return Files.readAllBytes(LocalBlobStore.toPath(uri));
+      try (var in = uris.open(uri)) {
+        return in.readAllBytes();
       }
-      throw new IOException(uri + " is not reachable from the emulator (it reads file:// URIs)");
     });
-    Timeline timeline = new Timeline(config, responder);
+    Timeline timeline = new Timeline(config, responder, uris, dataDir.resolve("inputs"));
     EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, config, time);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
         .addService(jobs)

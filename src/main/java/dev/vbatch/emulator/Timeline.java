@@ -14,6 +14,7 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.Status;
 import dev.vbatch.storage.LocalBlobStore;
+import dev.vbatch.storage.UriStore;
 import dev.vbatch.util.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -50,9 +51,14 @@ final class Timeline {
   private final Responder responder;
   private final Map<String, Rows> rowsCache = new ConcurrentHashMap<>();
 
-  Timeline(EmulatorConfig config, Responder responder) {
+  private final UriStore uris;
+  private final Path inputCache;
+
+  Timeline(EmulatorConfig config, Responder responder, UriStore uris, Path inputCache) {
     this.config = config;
     this.responder = responder;
+    this.uris = uris;
+    this.inputCache = inputCache;
   }
 
   static boolean isTerminal(JobState s) {
@@ -125,6 +131,20 @@ final class Timeline {
 
   private void process(BatchPredictionJob.Builder b, EmulatedJob em, Rows rows, long target, Instant now)
       throws IOException {
+    String modelVersion = b.getModel().substring(b.getModel().lastIndexOf('/') + 1) + " (vbatch emulator)";
+    Faults faults = new Faults(config.withFaults(em.faults, em.seed));
+    if (!em.outputDirectory.startsWith("file:")) {
+      // Cloud Storage objects cannot be appended to: each advance writes the rows it processed as a
+      // file of its own, as Vertex splits its output into several predictions files.
+      em.outputFiles++;
+      String uri = em.outputDirectory + String.format("/predictions_%05d.jsonl", em.outputFiles);
+      try (var w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(uris.create(uri, "application/jsonl"), StandardCharsets.UTF_8))) {
+        for (long k = em.rowsDone; k < target; k++) {
+          writeRow(w, em, faults, rows, k, modelVersion, now);
+        }
+      }
+      return;
+    }
     Path out = LocalBlobStore.toPath(em.outputDirectory).resolve("predictions.jsonl");
     Files.createDirectories(out.getParent());
     if (Files.exists(out) && Files.size(out) > em.outputBytes) {
@@ -133,23 +153,26 @@ final class Timeline {
         ch.truncate(em.outputBytes);
       }
     }
-    String modelVersion = b.getModel().substring(b.getModel().lastIndexOf('/') + 1) + " (vbatch emulator)";
-    Faults faults = new Faults(config.withFaults(em.faults, em.seed));
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (long k = em.rowsDone; k < target; k++) {
-        int row = rows.order().get((int) k);
-        ObjectNode line = line(faults, rows.read(row), modelVersion, now, em.sequence);
-        if (line.path("status").asText().isEmpty()) {
-          em.succeeded++;
-        } else {
-          em.failed++;
-        }
-        w.write(line.toString());
-        w.write('\n');
-        em.rowsDone++;
+        writeRow(w, em, faults, rows, k, modelVersion, now);
       }
     }
     em.outputBytes = Files.size(out);
+  }
+
+  private void writeRow(java.io.Writer w, EmulatedJob em, Faults faults, Rows rows, long k, String modelVersion, Instant now)
+      throws IOException {
+    int row = rows.order().get((int) k);
+    ObjectNode line = line(faults, rows.read(row), modelVersion, now, em.sequence);
+    if (line.path("status").asText().isEmpty()) {
+      em.succeeded++;
+    } else {
+      em.failed++;
+    }
+    w.write(line.toString());
+    w.write('\n');
+    em.rowsDone++;
   }
 
   private ObjectNode line(Faults faults, String input, String modelVersion, Instant now, long sequence) {
@@ -241,15 +264,27 @@ final class Timeline {
       return cached;
     }
     List<Path> files = new ArrayList<>();
-    for (String uri : uris) {
-      if (uri.startsWith("gs://")) {
-        throw new IllegalArgumentException(uri + ": the emulator reads file:// inputs only");
+    for (int i = 0; i < uris.size(); i++) {
+      String uri = uris.get(i);
+      if (uri.startsWith("file:")) {
+        Path p = LocalBlobStore.toPath(uri);
+        if (!Files.isRegularFile(p)) {
+          throw new IOException(uri + " does not exist");
+        }
+        files.add(p);
+      } else {
+        // A copy on local disk, so rows can be read by offset like local inputs.
+        Path copy = inputCache.resolve(jobId + "-" + i + ".jsonl");
+        if (!Files.exists(copy)) {
+          Files.createDirectories(inputCache);
+          Path tmp = Files.createTempFile(inputCache, ".copy", ".tmp");
+          try (var in = this.uris.open(uri)) {
+            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+          Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        files.add(copy);
       }
-      Path p = LocalBlobStore.toPath(uri);
-      if (!Files.isRegularFile(p)) {
-        throw new IOException(uri + " does not exist");
-      }
-      files.add(p);
     }
     Rows rows = Rows.index(files, config.seed() ^ jobId.hashCode());
     rowsCache.put(jobId, rows);

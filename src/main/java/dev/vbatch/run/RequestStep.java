@@ -9,6 +9,7 @@ import dev.vbatch.input.PlannedItem;
 import dev.vbatch.request.RequestBuilder;
 import dev.vbatch.request.RequestKey;
 import dev.vbatch.storage.BlobStore;
+import dev.vbatch.storage.Uploads;
 import dev.vbatch.results.Outcome;
 import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.Hashing;
@@ -40,6 +41,13 @@ public final class RequestStep {
    */
   public static Requests run(Plan plan, BlobStore store, ShardSink sink, boolean upload,
       Map<String, Outcome> answered, EventSink events) throws IOException {
+    try (Uploads uploads = new Uploads(store, store.uploadParallelism())) {
+      return run(plan, store, sink, upload, answered, events, uploads);
+    }
+  }
+
+  private static Requests run(Plan plan, BlobStore store, ShardSink sink, boolean upload,
+      Map<String, Outcome> answered, EventSink events, Uploads uploads) throws IOException {
     RequestBuilder builder = new RequestBuilder(plan.spec());
     List<String> keys = new ArrayList<>(plan.items().size());
     Map<String, Integer> shardOfKey = new HashMap<>();
@@ -70,7 +78,7 @@ public final class RequestStep {
       } else if (!shardOfKey.containsKey(key)) {
         if (path != null && upload && staged.add(path) && !store.exists(path)) {
           CrashPoints.hit("build.upload");
-          store.upload(p.attachment().get().file(), path, p.attachment().get().mimeType());
+          uploads.upload(p.attachment().get().file(), path, p.attachment().get().mimeType());
         }
         shardOfKey.put(key, sink.add(RequestKey.toJson(request)));
         inTokens += estimateInputTokens(request, p);
@@ -80,7 +88,11 @@ public final class RequestStep {
         events.emit(new Event.Progress("build", done, plan.sendable(), "requests"));
       }
     }
+    long uploaded = uploads.finish();
     events.emit(new Event.Progress("build", done, plan.sendable(), "requests"));
+    if (uploaded > 0) {
+      events.info("uploaded " + uploaded + " file(s), " + uploads.bytes() / 1024 + " KiB, to " + store.uri("files/"));
+    }
     return new Requests(keys, shardOfKey, shardOfKey.size(), sink.shards(), inTokens, outTokens, reused);
   }
 

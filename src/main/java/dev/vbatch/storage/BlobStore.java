@@ -28,4 +28,9 @@ public interface BlobStore {
 
   /** The URIs of the objects below {@code uriPrefix}, sorted. */
   List<String> list(String uriPrefix) throws IOException;
+
+  /** How many uploads to run at once. */
+  default int uploadParallelism() {
+    return 4;
+  }
 }

@@ -37,10 +37,19 @@ public final class GcsBlobStore implements BlobStore {
     return storage.get(BlobId.of(bucket, prefix + path)) != null;
   }
 
+  /**
+   * Uploads a file. createFrom opens a resumable upload session and sends the file in chunks, so a
+   * large PDF survives a dropped connection without starting over.
+   */
   @Override
   public void upload(Path source, String path, String contentType) throws IOException {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, prefix + path)).setContentType(contentType).build();
     storage.createFrom(info, source);
+  }
+
+  @Override
+  public int uploadParallelism() {
+    return 16;
   }
 
   @Override
@@ -67,6 +76,31 @@ public final class GcsBlobStore implements BlobStore {
     }
     uris.sort(null);
     return uris;
+  }
+
+  /** gs:// URIs through {@code storage}, file:// URIs from the local disk. */
+  public static UriStore uris(Storage storage) {
+    UriStore local = UriStore.local();
+    return new UriStore() {
+      @Override
+      public InputStream open(String uri) throws IOException {
+        if (!uri.startsWith("gs://")) {
+          return local.open(uri);
+        }
+        if (storage.get(parse(uri)) == null) {
+          throw new java.io.FileNotFoundException(uri + " does not exist");
+        }
+        return Channels.newInputStream(storage.reader(parse(uri)));
+      }
+
+      @Override
+      public OutputStream create(String uri, String contentType) throws IOException {
+        if (!uri.startsWith("gs://")) {
+          return local.create(uri, contentType);
+        }
+        return Channels.newOutputStream(storage.writer(BlobInfo.newBuilder(parse(uri)).setContentType(contentType).build()));
+      }
+    };
   }
 
   static BlobId parse(String uri) {
