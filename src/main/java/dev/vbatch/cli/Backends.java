@@ -44,6 +44,7 @@ final class Backends implements AutoCloseable {
       VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, true, "vbatch-emulator", "local", version, time, events);
       return new Backends(new Backend("emulator", store, jobs, WaitStep.Polling.EMULATOR), server);
     }
+    dev.vbatch.vertex.Credentials.requireApplicationDefault();
     String location = spec.location();
     String endpoint = (location.equals("global") ? "" : location + "-") + "aiplatform.googleapis.com:443";
     BlobStore store = new GcsBlobStore(StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow())

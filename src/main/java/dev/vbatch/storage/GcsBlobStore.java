@@ -6,6 +6,9 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import dev.vbatch.vertex.CloudAdvice;
+import dev.vbatch.vertex.CloudException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +37,11 @@ public final class GcsBlobStore implements BlobStore {
 
   @Override
   public boolean exists(String path) {
-    return storage.get(BlobId.of(bucket, prefix + path)) != null;
+    try {
+      return storage.get(BlobId.of(bucket, prefix + path)) != null;
+    } catch (StorageException e) {
+      throw translate(e, uri(path));
+    }
   }
 
   /**
@@ -44,7 +51,11 @@ public final class GcsBlobStore implements BlobStore {
   @Override
   public void upload(Path source, String path, String contentType) throws IOException {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, prefix + path)).setContentType(contentType).build();
-    storage.createFrom(info, source);
+    try {
+      storage.createFrom(info, source);
+    } catch (StorageException e) {
+      throw translate(e, uri(path));
+    }
   }
 
   @Override
@@ -55,24 +66,36 @@ public final class GcsBlobStore implements BlobStore {
   @Override
   public OutputStream create(String path, String contentType) {
     BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, prefix + path)).setContentType(contentType).build();
-    WriteChannel channel = storage.writer(info);
-    return Channels.newOutputStream(channel);
+    try {
+      WriteChannel channel = storage.writer(info);
+      return Channels.newOutputStream(channel);
+    } catch (StorageException e) {
+      throw translate(e, uri(path));
+    }
   }
 
   @Override
   public InputStream open(String uri) {
-    ReadChannel channel = storage.reader(parse(uri));
-    return Channels.newInputStream(channel);
+    try {
+      ReadChannel channel = storage.reader(parse(uri));
+      return Channels.newInputStream(channel);
+    } catch (StorageException e) {
+      throw translate(e, uri);
+    }
   }
 
   @Override
   public List<String> list(String uriPrefix) {
     BlobId dir = parse(uriPrefix.endsWith("/") ? uriPrefix : uriPrefix + "/");
     List<String> uris = new ArrayList<>();
-    for (Blob blob : storage.list(dir.getBucket(), Storage.BlobListOption.prefix(dir.getName())).iterateAll()) {
-      if (!blob.getName().endsWith("/")) {
-        uris.add("gs://" + blob.getBucket() + "/" + blob.getName());
+    try {
+      for (Blob blob : storage.list(dir.getBucket(), Storage.BlobListOption.prefix(dir.getName())).iterateAll()) {
+        if (!blob.getName().endsWith("/")) {
+          uris.add("gs://" + blob.getBucket() + "/" + blob.getName());
+        }
       }
+    } catch (StorageException e) {
+      throw translate(e, uriPrefix);
     }
     uris.sort(null);
     return uris;
@@ -101,6 +124,19 @@ public final class GcsBlobStore implements BlobStore {
         return Channels.newOutputStream(storage.writer(BlobInfo.newBuilder(parse(uri)).setContentType(contentType).build()));
       }
     };
+  }
+
+  /** A Cloud Storage failure as a one-line CloudException that says what to do (exit code 3). */
+  static CloudException translate(StorageException e, String uri) {
+    String detail = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ");
+    String code = switch (e.getCode()) {
+      case 401 -> "UNAUTHENTICATED";
+      case 403 -> "PERMISSION_DENIED";
+      case 404 -> "NOT_FOUND";
+      case 429 -> "RESOURCE_EXHAUSTED";
+      default -> "STORAGE_" + e.getCode();
+    };
+    return new CloudException(code, uri + ": " + CloudAdvice.forStorage(e.getCode(), detail, uri) + " [HTTP " + e.getCode() + ": " + detail + "]", e);
   }
 
   static BlobId parse(String uri) {

@@ -190,17 +190,14 @@ public final class VertexBatchJobs implements BatchJobs {
         Map.copyOf(j.getLabelsMap()));
   }
 
-  static CloudException translate(String what, ApiException e) {
+  CloudException translate(String what, ApiException e) {
+    return translate(what, e, parent.split("/")[1]);
+  }
+
+  static CloudException translate(String what, ApiException e, String project) {
     String code = e.getStatusCode().getCode().name();
     String detail = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ");
-    String advice = switch (e.getStatusCode().getCode()) {
-      case UNAUTHENTICATED -> "no usable credentials: run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS";
-      case PERMISSION_DENIED -> "permission denied: the account running vbatch needs roles/aiplatform.user on the project";
-      case RESOURCE_EXHAUSTED -> "quota exhausted: wait and run again, or ask for more Vertex AI batch quota";
-      case NOT_FOUND -> "not found: check the project, location and model names";
-      case INVALID_ARGUMENT -> "Vertex rejected the request";
-      default -> "the call failed";
-    };
-    return new CloudException(code, what + ": " + advice + " [" + code + ": " + detail + "]", e);
+    return new CloudException(code, what + ": " + CloudAdvice.forVertex(code, detail, project) + " [" + code + ": " + detail + "]", e);
   }
+
 }
