@@ -5,12 +5,7 @@ import dev.vbatch.vertex.CloudException;
 import dev.vbatch.vertex.JobState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vbatch cancel RUN}: asks Vertex to cancel the run's unfinished jobs; no further rounds start. */
 @Command(
@@ -24,33 +19,18 @@ import picocli.CommandLine.Spec;
     footer = {"  vbatch cancel 20261121-030000-1a2b && vbatch fetch 20261121-030000-1a2b"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:cancel requested (or nothing left to cancel)", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3})
-final class CancelCommand implements Callable<Integer> {
-  @Spec CommandSpec commandSpec;
-
-  @Mixin CommonOptions common;
-
-  @Mixin EmulatorOptions emulator;
-
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
-  String runId;
-
-  @Mixin EmulatorEndpoint endpoint;
-
-  private final Context context;
-
+final class CancelCommand extends StoredRunCommand {
   CancelCommand(Context context) {
-    this.context = context;
+    super(context);
   }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
-    Path home = common.home(context.env());
-    try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), home, runId, null, emulator.config(commandSpec),
-        endpoint.value, context, events)) {
+    try (StoredRun stored = open(events, null)) {
       RunState state = stored.state;
-      Path stateFile = home.resolve("runs").resolve(runId).resolve("state.json");
+      Path stateFile = stateFile();
       state.cancelled = true;
       state.save(stateFile);
       int asked = 0;

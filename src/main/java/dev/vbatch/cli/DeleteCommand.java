@@ -3,12 +3,7 @@ package dev.vbatch.cli;
 import dev.vbatch.run.RunState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vbatch delete RUN}: deletes a finished run's batch jobs from Vertex. */
 @Command(
@@ -23,31 +18,16 @@ import picocli.CommandLine.Spec;
     footer = {"  vbatch delete 20261121-030000-1a2b"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:every ended job deleted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3})
-final class DeleteCommand implements Callable<Integer> {
-  @Spec CommandSpec commandSpec;
-
-  @Mixin CommonOptions common;
-
-  @Mixin EmulatorOptions emulator;
-
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
-  String runId;
-
-  @Mixin EmulatorEndpoint endpoint;
-
-  private final Context context;
-
+final class DeleteCommand extends StoredRunCommand {
   DeleteCommand(Context context) {
-    this.context = context;
+    super(context);
   }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
-    Path home = common.home(context.env());
-    try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), home, runId, null, emulator.config(commandSpec),
-        endpoint.value, context, events)) {
+    try (StoredRun stored = open(events, null)) {
       RunState state = stored.state;
       var jobs = stored.backends.backend.jobs();
       int deleted = 0;
@@ -67,7 +47,7 @@ final class DeleteCommand implements Callable<Integer> {
         deleted++;
         out.println("deleted: " + s.jobName);
       }
-      state.save(home.resolve("runs").resolve(runId).resolve("state.json"));
+      state.save(stateFile());
       out.println(deleted + " job(s) deleted" + (left > 0 ? ", " + left + " still running" : ""));
       out.flush();
       return left > 0 ? ExitCodes.ERROR : ExitCodes.OK;

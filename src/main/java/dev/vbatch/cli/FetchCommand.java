@@ -2,13 +2,8 @@ package dev.vbatch.cli;
 
 import dev.vbatch.run.RunReport;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vbatch fetch RUN}: waits if needed, then collects, decodes and writes a submitted run's results. */
 @Command(
@@ -23,32 +18,18 @@ import picocli.CommandLine.Spec;
     footer = {"  vbatch fetch 20261121-030000-1a2b", "  vbatch fetch 20261121-030000-1a2b --out /tmp/invoices --json"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5})
-class FetchCommand implements Callable<Integer> {
-  @Spec CommandSpec commandSpec;
-
-  @Mixin CommonOptions common;
-
-  @Mixin EmulatorOptions emulator;
-
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id that 'submit' printed.")
-  String runId;
-
+class FetchCommand extends StoredRunCommand {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Where to write results (default: where 'submit' said).")
   Path out;
 
-  @Mixin EmulatorEndpoint endpoint;
-
-  private final Context context;
-
   FetchCommand(Context context) {
-    this.context = context;
+    super(context);
   }
 
   @Override
   public Integer call() throws Exception {
     ConsoleSink events = common.events(commandSpec, context);
-    try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), common.home(context.env()), runId, out,
-        emulator.config(commandSpec), endpoint.value, context, events)) {
+    try (StoredRun stored = open(events, out)) {
       RunReport report;
       try (Detach detach = Detach.watch(stored.state, commandSpec.commandLine().getErr())) {
         report = stored.run.finish(stored.state);

@@ -10,13 +10,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vbatch status RUN} and {@code vbatch wait RUN}: the state of a run's jobs, now or at their end. */
 @Command(
@@ -28,25 +23,12 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:shown (with --watch: every job ended and none failed)", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3,
         " 4:with --watch: a job ended FAILED, CANCELLED or EXPIRED"})
-class StatusCommand implements Callable<Integer> {
-  @Spec CommandSpec commandSpec;
-
-  @Mixin CommonOptions common;
-
-  @Mixin EmulatorOptions emulator;
-
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id that 'submit' printed.")
-  String runId;
-
+class StatusCommand extends StoredRunCommand {
   @Option(names = "--watch", description = "Keep polling until every job has ended, showing each change.")
   boolean watch;
 
-  @Mixin EmulatorEndpoint endpoint;
-
-  private final Context context;
-
   StatusCommand(Context context) {
-    this.context = context;
+    super(context);
   }
 
   boolean waits() {
@@ -57,14 +39,12 @@ class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
-    Path home = common.home(context.env());
-    try (StoredRun stored = StoredRun.open(commandSpec.commandLine(), home, runId, null, emulator.config(commandSpec),
-        endpoint.value, context, events)) {
+    try (StoredRun stored = open(events, null)) {
       RunState state = stored.state;
       var jobs = stored.backends.backend.jobs();
       if (waits()) {
         if (state.current() != null) {
-          WaitStep.run(state, state.shardsOf(state.current().round), home.resolve("runs").resolve(runId).resolve("state.json"),
+          WaitStep.run(state, state.shardsOf(state.current().round), stateFile(),
               jobs, stored.backends.backend.polling(), stored.spec.limits().maxWait(), context.time(), events);
         }
       }

@@ -1,0 +1,41 @@
+package dev.vbatch.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** What the commands about an existing run share: the run id, the common and emulator options, and reopening the run. */
+abstract class StoredRunCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
+  @Mixin CommonOptions common;
+
+  @Mixin EmulatorOptions emulator;
+
+  @Parameters(index = "0", paramLabel = "RUN", description = "The run id that 'submit' printed ('vbatch runs' lists them).")
+  String runId;
+
+  @Mixin EmulatorEndpoint endpoint;
+
+  final Context context;
+
+  StoredRunCommand(Context context) {
+    this.context = context;
+  }
+
+  Path home() {
+    return common.home(context.env());
+  }
+
+  Path stateFile() {
+    return home().resolve("runs").resolve(runId).resolve("state.json");
+  }
+
+  /** Reopens the run with its spec and backend; {@code out} overrides where results go (null keeps the run's). */
+  StoredRun open(ConsoleSink events, Path out) throws Exception {
+    return StoredRun.open(commandSpec.commandLine(), home(), runId, out, emulator.config(commandSpec), endpoint.value, context, events);
+  }
+}
