@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CrashLoopTest {
   private static final String[] FAULTS = {"--emulator-fault", "row-error=0.3", "--emulator-fault", "malformed-json=0.1",
-      "--emulator-seed", "7", "--emulator-speed", "20"};
+      "--emulator-seed", "7"};
 
   @TempDir static Path shared;
   static Map<String, String> reference;
@@ -113,6 +113,25 @@ class CrashLoopTest {
     assertThat(kills).as("kills within " + referenceMillis + " ms runs, " + iteration + " iterations").isGreaterThanOrEqualTo(8);
   }
 
+  @Test
+  void aTerminationWhileWaitingDetachesAndSaysHowToResumeOrCancel() throws Exception {
+    Path home = tmp.resolve("home");
+    Path log = tmp.resolve("term");
+    Process p = start(home, tmp.resolve("out"), null, log, "--emulator-speed", "0.05");
+    Path err = Path.of(log + ".err");
+    // Wait (bounded) until the run reports it is waiting on its job, then terminate it as Ctrl+C would.
+    for (int i = 0; i < 600 && !(Files.exists(err) && Files.readString(err).contains("\"stage\":\"wait\"")); i++) {
+      p.waitFor(50, TimeUnit.MILLISECONDS);
+    }
+    p.destroy();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String runId = runs(home).get(0).runId;
+    assertThat(Files.readString(err)).contains("interrupted at stage 'wait'; run " + runId + " is detached")
+        .contains("vbatch resume " + runId).contains("vbatch cancel " + runId);
+    assertThat(runs(home).get(0).shards).allSatisfy(s -> assertThat(s.jobName).isNotNull());
+    resumeAndCompare(home);
+  }
+
   private void resumeAndCompare(Path home) throws Exception {
     resumeAndCompare(home, tmp.resolve("out"));
   }
@@ -153,12 +172,13 @@ class CrashLoopTest {
     }
   }
 
-  private static Process start(Path home, Path out, String crashAt, Path log) throws Exception {
+  private static Process start(Path home, Path out, String crashAt, Path log, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         "dev.vbatch.cli.Main", "run", spec.toString(), "--home", home.toString(),
         "--out", out.toString(), "--json"));
     cmd.addAll(List.of(FAULTS));
+    cmd.addAll(extra.length > 0 ? List.of(extra) : List.of("--emulator-speed", "20"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("VBATCH_CRASH_AT");
     if (crashAt != null) {
