@@ -1,6 +1,7 @@
 package dev.vbatch.cli;
 
 import dev.vbatch.run.RunState;
+import dev.vbatch.vertex.JobState;
 import java.io.PrintWriter;
 
 /**
@@ -21,7 +22,8 @@ final class Detach implements AutoCloseable {
         return;
       }
       long jobs = state.shards.stream().filter(s -> s.jobName != null).count();
-      long running = state.shards.stream().filter(s -> s.jobName != null && !isEnded(s.state)).count();
+      long running = state.shards.stream()
+          .filter(s -> s.jobName != null && !s.jobState().map(JobState::isTerminal).orElse(false)).count();
       err.println();
       if (jobs == 0) {
         err.println("vbatch: interrupted at stage '" + state.stage + "' of run " + state.runId + "; no batch job was submitted yet.");
@@ -37,13 +39,6 @@ final class Detach implements AutoCloseable {
     }, "vbatch-detach");
     Runtime.getRuntime().addShutdownHook(hook);
     return new Detach(hook);
-  }
-
-  private static boolean isEnded(String state) {
-    return state != null && switch (state) {
-      case "SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED" -> true;
-      default -> false;
-    };
   }
 
   @Override

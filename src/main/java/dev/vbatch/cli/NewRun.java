@@ -30,7 +30,7 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     Path home = common.home(context.env());
     Optional<RunState> unfinished = Optional.empty();
     if (!job.fresh) {
-      unfinished = Runs.unfinished(home.resolve("runs"), spec.file());
+      unfinished = Runs.unfinished(home.resolve("runs"), spec.file(), events::warn);
       if (unfinished.isPresent()) {
         RunState old = unfinished.get();
         if (!BatchRun.specMatches(old, spec)) {
@@ -46,23 +46,27 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     return new NewRun(spec, outDir, home, runId, job, unfinished);
   }
 
-  Backends openBackend(EmulatorConfig emulator, String emulatorEndpoint, Context context, EventSink events) throws IOException {
-    return Backends.open(spec, home, emulator, emulatorEndpoint, context.time(), events);
+  /** What to do with the run once its backend is open. */
+  @FunctionalInterface
+  interface Body<T> {
+    T apply(BatchRun run, RunState state) throws Exception;
   }
 
-  BatchRun batchRun(Backends backends, Context context, EventSink events) {
-    Path out = unfinished.map(s -> options.out == null ? Path.of(s.output) : outDir).orElse(outDir);
-    return new BatchRun(spec, backends.backend, out, home, context.time(), events);
-  }
-
-  /** The unfinished run's state, or a new run's. */
-  RunState state(BatchRun run) throws IOException {
-    if (unfinished.isPresent()) {
-      return unfinished.get();
+  /**
+   * Opens the spec's backend, and gives {@code body} the run (the unfinished one, or a new one
+   * recorded now); the backend is closed when the body returns.
+   */
+  <T> T drive(EmulatorConfig emulator, String emulatorEndpoint, Context context, EventSink events, Body<T> body)
+      throws Exception {
+    try (Backends backends = Backends.open(spec, home, emulator, emulatorEndpoint, context.time(), events)) {
+      BatchRun run = new BatchRun(spec, backends.backend, resultsDir(), home, context.time(), events);
+      RunState state = unfinished.isPresent() ? unfinished.get()
+          : run.begin(runId, options.refresh, options.retryRounds != null ? options.retryRounds : spec.retryRounds());
+      return body.apply(run, state);
     }
-    return run.begin(runId, options.refresh, options.retryRounds != null ? options.retryRounds : spec.retryRounds());
   }
 
+  /** Where results go: --out, else where the resumed run was started to write them, else the spec's output. */
   Path resultsDir() {
     return unfinished.map(s -> options.out == null ? Path.of(s.output) : outDir).orElse(outDir);
   }

@@ -1,8 +1,6 @@
 package dev.vbatch.cli;
 
-import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunReport;
-import dev.vbatch.run.RunState;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,14 +55,11 @@ final class RunCommand implements Callable<Integer> {
     ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
     NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
-    RunReport report;
-    try (Backends backends = run.openBackend(emulatorConfig, endpoint.value, context, events)) {
-      BatchRun batch = run.batchRun(backends, context, events);
-      RunState state = run.state(batch);
+    RunReport report = run.drive(emulatorConfig, endpoint.value, context, events, (batch, state) -> {
       try (Detach detach = Detach.watch(state, commandSpec.commandLine().getErr())) {
-        report = batch.finish(state);
+        return batch.finish(state);
       }
-    }
+    });
     return RunOutput.print(report, run.resultsDir(), common.json, stdout, events);
   }
 }

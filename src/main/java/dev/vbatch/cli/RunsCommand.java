@@ -68,7 +68,8 @@ final class RunsCommand implements Callable<Integer> {
       }
     }
     Duration within = window;
-    List<RunState> runs = Runs.all(home.resolve("runs")).stream()
+    ConsoleSink events = common.events(commandSpec, context);
+    List<RunState> runs = Runs.all(home.resolve("runs"), events::warn).stream()
         .filter(r -> !unfinished || (!"done".equals(r.stage) && !r.cancelled))
         .filter(r -> job == null || job.equals(r.job))
         .filter(r -> stage == null || stage.equals(r.stage))

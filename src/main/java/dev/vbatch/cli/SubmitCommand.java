@@ -1,7 +1,6 @@
 package dev.vbatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vbatch.run.BatchRun;
 import dev.vbatch.run.RunState;
 import dev.vbatch.util.Json;
 import java.io.PrintWriter;
@@ -52,11 +51,7 @@ final class SubmitCommand implements Callable<Integer> {
     var emulatorConfig = emulator.config(commandSpec);
     NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
     String runId = run.runId();
-    RunState state;
-    try (Backends backends = run.openBackend(emulatorConfig, endpoint.value, context, events)) {
-      BatchRun batch = run.batchRun(backends, context, events);
-      state = batch.submit(run.state(batch));
-    }
+    RunState state = run.drive(emulatorConfig, endpoint.value, context, events, (batch, st) -> batch.submit(st));
     if (common.json) {
       ObjectNode n = Json.object();
       n.put("runId", runId);

@@ -1,7 +1,6 @@
 package dev.vbatch.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.request.RequestKey;
@@ -9,7 +8,6 @@ import dev.vbatch.results.AnswerStore;
 import dev.vbatch.results.Outcome;
 import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.results.PredictionDecoder;
-import dev.vbatch.results.Pricing;
 import dev.vbatch.results.ResultWriter;
 import dev.vbatch.results.Usage;
 import dev.vbatch.spec.JobSpec;
@@ -23,7 +21,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +41,10 @@ import java.util.TreeMap;
  * request; each later round resends the retryable failures of the one before), then write. Every
  * input item ends as exactly one line of results.jsonl.
  *
- * <p>Files in the run directory: state.json (the truth), items.jsonl (every item with its key),
- * reused.jsonl (answers taken from earlier runs), round-N.keys (the requests of round N and their
- * shards) and round-N.jsonl (their outcomes, written once the round is collected).
+ * <p>The files in the run directory are named by {@link RunFiles}: state.json (the truth),
+ * items.jsonl (every item with its key), reused.jsonl (answers taken from earlier runs),
+ * round-N.keys (the requests of round N and their shards) and round-N.jsonl (their outcomes,
+ * written once the round is collected).
  */
 public final class BatchRun {
   /** Failure reasons worth sending the request again for. Blocked, cancelled and skipped items are not. */
@@ -163,16 +161,16 @@ public final class BatchRun {
     return report;
   }
 
-  private Path runDir(RunState state) {
-    return runsDir.resolve(state.runId);
+  private RunFiles files(RunState state) {
+    return new RunFiles(runsDir.resolve(state.runId));
   }
 
   private Path stateFile(RunState state) {
-    return runDir(state).resolve("state.json");
+    return files(state).state();
   }
 
   private void build(RunState state) throws IOException, InterruptedException {
-    Path runDir = runDir(state);
+    RunFiles files = files(state);
     state.stage = "plan";
     Plan plan = timed(state, "plan", () -> PlanStep.run(spec, events));
     state.stage = "build";
@@ -185,9 +183,9 @@ public final class BatchRun {
     });
     CrashPoints.hit("build.staged");
     List<Ledger.Entry> ledger = Ledger.of(plan, requests);
-    Ledger.write(runDir.resolve("items.jsonl"), ledger);
-    OutcomeFile.write(runDir.resolve("reused.jsonl"), requests.reused(), Map.of());
-    writeKeys(runDir.resolve("round-1.keys"), requests.shardOfKey());
+    Ledger.write(files.items(), ledger);
+    OutcomeFile.write(files.reused(), requests.reused(), Map.of());
+    RunFiles.writeKeys(files.keys(1), requests.shardOfKey());
     RunState.RoundState round = new RunState.RoundState();
     round.round = 1;
     round.requests = requests.unique();
@@ -233,7 +231,7 @@ public final class BatchRun {
   }
 
   private void collect(RunState state, RunState.RoundState round) throws IOException {
-    Map<String, Integer> keys = readKeys(runDir(state).resolve("round-" + round.round + ".keys"));
+    Map<String, Integer> keys = RunFiles.readKeys(files(state).keys(round.round));
     List<RunState.ShardState> shards = state.shardsOf(round.round);
     List<String> dirs = shards.stream().filter(s -> s.outputDirectory != null).map(s -> s.outputDirectory).toList();
     PredictionDecoder decoder = new PredictionDecoder(spec.resultSchema(), spec.generation().getMaxOutputTokens());
@@ -245,7 +243,7 @@ public final class BatchRun {
       Outcome o = got.byKey().get(k.getKey());
       outcomes.put(k.getKey(), o != null ? o : unanswered(byIndex.get(k.getValue())));
     }
-    OutcomeFile.write(runDir(state).resolve("round-" + round.round + ".jsonl"), outcomes, Map.of());
+    OutcomeFile.write(files(state).outcomes(round.round), outcomes, Map.of());
     CrashPoints.hit("collect.written");
     round.collected = true;
     round.succeeded = outcomes.values().stream().filter(o -> o.status() == Outcome.Status.SUCCEEDED).count();
@@ -270,7 +268,7 @@ public final class BatchRun {
           + Durations.format(spec.limits().maxWait()) + ") before answering this request; raise limits.maxWait or run the job again",
           Usage.NONE);
     }
-    JobState js = JobState.valueOf(s.state);
+    JobState js = s.jobState().orElse(JobState.UNKNOWN);
     if (js.isJobFailure()) {
       String reason = switch (js) {
         case EXPIRED -> "job-expired";
@@ -287,7 +285,7 @@ public final class BatchRun {
   /** The keys of the round's retryable failures, with their reasons. */
   private Map<String, String> retryable(RunState state, RunState.RoundState round) throws IOException {
     Map<String, String> retry = new LinkedHashMap<>();
-    OutcomeFile.read(runDir(state).resolve("round-" + round.round + ".jsonl"), n -> true).forEach((k, o) -> {
+    OutcomeFile.read(files(state).outcomes(round.round), n -> true).forEach((k, o) -> {
       if (o.status() == Outcome.Status.FAILED && RETRYABLE.contains(o.reason())) {
         retry.put(k, o.reason());
       }
@@ -322,7 +320,7 @@ public final class BatchRun {
       }
       shards = sink.shards();
     }
-    writeKeys(runDir(state).resolve("round-" + next + ".keys"), shardOf);
+    RunFiles.writeKeys(files(state).keys(next), shardOf);
     RunState.RoundState round = new RunState.RoundState();
     round.round = next;
     round.requests = shardOf.size();
@@ -334,18 +332,18 @@ public final class BatchRun {
   }
 
   private RunReport write(RunState state) throws IOException {
-    Path runDir = runDir(state);
+    RunFiles files = files(state);
     state.stage = "write";
     state.save(stateFile(state));
-    List<Ledger.Entry> ledger = Ledger.read(runDir.resolve("items.jsonl"));
-    Map<String, Outcome> reused = OutcomeFile.read(runDir.resolve("reused.jsonl"), n -> true);
+    List<Ledger.Entry> ledger = Ledger.read(files.items());
+    Map<String, Outcome> reused = OutcomeFile.read(files.reused(), n -> true);
     Map<String, Outcome> best = new HashMap<>();
     Map<String, Integer> attempts = new HashMap<>();
     for (RunState.RoundState r : state.rounds) {
       if (!r.collected) {
         continue;
       }
-      OutcomeFile.read(runDir.resolve("round-" + r.round + ".jsonl"), n -> true).forEach((k, o) -> {
+      OutcomeFile.read(files.outcomes(r.round), n -> true).forEach((k, o) -> {
         attempts.merge(k, 1, Integer::sum);
         Outcome prev = best.get(k);
         if (prev == null || prev.status() != Outcome.Status.SUCCEEDED) {
@@ -375,130 +373,11 @@ public final class BatchRun {
     });
     answers.record(state.runId, spec.model(), fresh);
     long lostToJobs = lines.stream().filter(l -> l.outcome().reason() != null && JOB_REASONS.contains(l.outcome().reason())).count();
-    ObjectNode summary = summary(state, ledger, counts, attempts);
+    ObjectNode summary = RunSummary.of(spec, backend.name(), outDir, state, ledger, counts, attempts);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
     state.stage = "done";
     state.save(stateFile(state));
     return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), (int) lostToJobs);
-  }
-
-  private ObjectNode summary(RunState state, List<Ledger.Entry> ledger, ResultWriter.Counts counts, Map<String, Integer> attempts) {
-    ObjectNode s = Json.object();
-    s.put("runId", state.runId);
-    s.put("job", spec.name());
-    s.put("model", spec.model());
-    s.put("backend", backend.name());
-    s.put("output", outDir.toAbsolutePath().toString());
-    s.put("items", counts.items());
-    s.put("succeeded", counts.succeeded());
-    s.put("failed", counts.failed());
-    s.put("skipped", counts.skipped());
-    s.put("reused", state.reused);
-    ObjectNode byReason = s.putObject("byReason");
-    counts.byReason().forEach(byReason::put);
-    ObjectNode req = s.putObject("requests");
-    long sendable = ledger.stream().filter(e -> !e.isSkipped()).count();
-    long distinct = ledger.stream().map(Ledger.Entry::key).filter(java.util.Objects::nonNull).distinct().count();
-    req.put("distinct", distinct);
-    req.put("deduplicated", sendable - distinct);
-    req.put("sent", state.rounds.isEmpty() ? 0 : state.rounds.get(0).requests);
-    req.put("resent", state.rounds.stream().skip(1).mapToLong(r -> r.requests).sum());
-    req.put("shards", state.shardsOf(1).size());
-    ArrayNode rounds = s.putArray("rounds");
-    long lines = 0;
-    long unmatched = 0;
-    long duplicates = 0;
-    Usage u = Usage.NONE;
-    for (RunState.RoundState r : state.rounds) {
-      rounds.addObject().put("round", r.round).put("requests", r.requests).put("succeeded", r.succeeded).put("failed", r.failed);
-      lines += r.lines;
-      unmatched += r.unmatched;
-      duplicates += r.duplicates;
-      u = u.plus(new Usage(r.promptTokens, r.candidatesTokens, r.thoughtsTokens, r.totalTokens));
-    }
-    s.put("retried", attempts.values().stream().filter(a -> a > 1).count());
-    ArrayNode jobList = s.putArray("jobs");
-    int jobFailures = 0;
-    for (RunState.ShardState sh : state.shards) {
-      ObjectNode n = jobList.addObject();
-      n.put("round", sh.round);
-      n.put("shard", sh.index);
-      n.put("name", sh.jobName);
-      n.put("state", sh.state);
-      n.put("succeeded", sh.succeeded);
-      n.put("failed", sh.failed);
-      n.put("outputDirectory", sh.outputDirectory);
-      n.put("error", sh.error);
-      if (sh.timedOut) {
-        n.put("timedOut", true);
-      }
-      if (sh.state != null && isJobFailure(sh.state)) {
-        jobFailures++;
-      }
-    }
-    s.put("jobFailures", jobFailures);
-    ObjectNode preds = s.putObject("predictions");
-    preds.put("lines", lines);
-    preds.put("unmatched", unmatched);
-    preds.put("duplicates", duplicates);
-    ObjectNode tokens = s.putObject("tokens");
-    tokens.put("prompt", u.prompt());
-    tokens.put("candidates", u.candidates());
-    tokens.put("thoughts", u.thoughts());
-    tokens.put("total", u.total());
-    ObjectNode cost = s.putObject("cost");
-    cost.put("currency", "USD");
-    Usage used = u;
-    Pricing.online(spec.model()).ifPresentOrElse(rates -> {
-      long out = used.candidates() + used.thoughts();
-      cost.put("batch", round(Pricing.cost(rates, used.prompt(), out, true)));
-      cost.put("online", round(Pricing.cost(rates, used.prompt(), out, false)));
-      cost.put("pricesAsOf", Pricing.asOf());
-      cost.put("note", "estimate from token counts at list prices; the bill is authoritative");
-    }, () -> cost.put("note", "no price known for model " + spec.model()));
-    ObjectNode d = s.putObject("durationsSeconds");
-    state.durations.forEach(d::put);
-    return s;
-  }
-
-  private static boolean isJobFailure(String state) {
-    try {
-      return JobState.valueOf(state).isJobFailure();
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  static void writeKeys(Path file, Map<String, Integer> shardOfKey) throws IOException {
-    AtomicFiles.write(file, out -> {
-      StringBuilder b = new StringBuilder();
-      for (Map.Entry<String, Integer> e : shardOfKey.entrySet()) {
-        b.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
-        if (b.length() > 1 << 16) {
-          out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
-          b.setLength(0);
-        }
-      }
-      out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
-    });
-  }
-
-  static Map<String, Integer> readKeys(Path file) throws IOException {
-    Map<String, Integer> keys = new LinkedHashMap<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        int tab = line.indexOf('\t');
-        if (tab > 0) {
-          keys.put(line.substring(0, tab), Integer.parseInt(line.substring(tab + 1)));
-        }
-      }
-    }
-    return keys;
-  }
-
-  private static double round(double dollars) {
-    return Math.round(dollars * 1_000_000.0) / 1_000_000.0;
   }
 
   private double seconds(Instant since) {

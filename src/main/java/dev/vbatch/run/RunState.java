@@ -75,6 +75,19 @@ public final class RunState {
     /** Cancelled by the watchdog after limits.maxWait. */
     public boolean timedOut;
     public boolean cancelRequested;
+
+    /** The job's state as last seen; empty before it has a job, or after it was deleted. */
+    @JsonIgnore
+    public java.util.Optional<dev.vbatch.vertex.JobState> jobState() {
+      if (jobName == null || state == null) {
+        return java.util.Optional.empty();
+      }
+      try {
+        return java.util.Optional.of(dev.vbatch.vertex.JobState.valueOf(state));
+      } catch (IllegalArgumentException e) {
+        return java.util.Optional.empty();
+      }
+    }
   }
 
   /** The round being worked on, or null before the requests are built. */
@@ -95,6 +108,9 @@ public final class RunState {
   public static RunState load(Path file) throws IOException {
     try (var in = Files.newInputStream(file)) {
       return Json.MAPPER.readValue(in, RunState.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(file + " is not a readable run state (" + e.getOriginalMessage() + " at line "
+          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "); the run cannot be taken up from it", e);
     }
   }
 }

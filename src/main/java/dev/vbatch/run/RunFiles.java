@@ -1,0 +1,64 @@
+package dev.vbatch.run;
+
+import dev.vbatch.util.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Where a run keeps its files in HOME/runs/RUN, and the round-N.keys format (key TAB shard per line). */
+record RunFiles(Path dir) {
+  Path state() {
+    return dir.resolve("state.json");
+  }
+
+  Path items() {
+    return dir.resolve("items.jsonl");
+  }
+
+  Path reused() {
+    return dir.resolve("reused.jsonl");
+  }
+
+  /** The requests of a round and the shard each went into. */
+  Path keys(int round) {
+    return dir.resolve("round-" + round + ".keys");
+  }
+
+  /** The outcomes of a round, written once it is collected. */
+  Path outcomes(int round) {
+    return dir.resolve("round-" + round + ".jsonl");
+  }
+
+  static void writeKeys(Path file, Map<String, Integer> shardOfKey) throws IOException {
+    AtomicFiles.write(file, out -> {
+      StringBuilder b = new StringBuilder();
+      for (Map.Entry<String, Integer> e : shardOfKey.entrySet()) {
+        b.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
+        if (b.length() > 1 << 16) {
+          out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
+          b.setLength(0);
+        }
+      }
+      out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
+    });
+  }
+
+  static Map<String, Integer> readKeys(Path file) throws IOException {
+    Map<String, Integer> keys = new LinkedHashMap<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        int tab = line.indexOf('\t');
+        if (tab > 0) {
+          keys.put(line.substring(0, tab), Integer.parseInt(line.substring(tab + 1)));
+        }
+      }
+    }
+    return keys;
+  }
+
+}
