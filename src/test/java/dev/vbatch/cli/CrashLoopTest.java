@@ -77,7 +77,7 @@ class CrashLoopTest {
   @ValueSource(strings = {
     "build.upload", "build.upload:3", "build.staged", "build.done",
     "submit.before-create", "submit.after-create", "submit.after-create:2",
-    "wait.poll", "wait.poll:4", "collect.file", "collect.written", "retry.built", "collect.written:2",
+    "wait.poll", "wait.poll:2", "collect.file", "collect.written", "retry.built", "collect.written:2",
     "write.results",
   })
   void aKillAtANamedPointThenARerunGivesTheSameResults(String point) throws Exception {
