@@ -39,6 +39,15 @@ public final class Main {
     } else if (e instanceof CloudException cloud) {
       err.println("error: " + cloud.getMessage());
       code = ExitCodes.CLOUD;
+    } else if (e instanceof java.nio.file.NoSuchFileException missing) {
+      err.println("error: no such file: " + missing.getFile());
+      code = ExitCodes.ERROR;
+    } else if (e instanceof java.nio.file.AccessDeniedException denied) {
+      err.println("error: permission denied: " + denied.getFile());
+      code = ExitCodes.ERROR;
+    } else if (e instanceof java.io.IOException io && io.getMessage() != null) {
+      err.println("error: " + io.getMessage());
+      code = ExitCodes.ERROR;
     } else if (e instanceof InterruptedException) {
       err.println("interrupted");
       code = ExitCodes.ERROR;

@@ -109,7 +109,8 @@ public final class RunState {
     try (var in = Files.newInputStream(file)) {
       return Json.MAPPER.readValue(in, RunState.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException(file + " is not a readable run state (" + e.getOriginalMessage() + " at line "
+      String why = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", "").replaceAll("\\s+", " ");
+      throw new IOException(file + " is not a readable run state (" + why + " at line "
           + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "); the run cannot be taken up from it", e);
     }
   }

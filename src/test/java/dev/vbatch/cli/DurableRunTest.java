@@ -194,4 +194,24 @@ class DurableRunTest {
     assertThat(deleted.out()).contains("1 job(s) deleted");
     assertThat(cli.run("status", runId).out()).contains("DELETED");
   }
+
+  @Test
+  void aDamagedRunStateIsNamedWithItsLineAndLeftAlone() throws Exception {
+    docs(2);
+    Path spec = spec("");
+    String runId = cli.run("submit", spec.toString()).out().trim();
+    Path state = tmp.resolve("home/runs/" + runId + "/state.json");
+    Files.writeString(state, "{\"runId\": \"" + runId + "\",\n \"shards\": [");
+    CliHarness.Result runs = cli.run("runs");
+    assertThat(runs.exit()).isZero();
+    assertThat(runs.err()).contains(state + " is not a readable run state (Unexpected end-of-input")
+        .contains("at line 2)").contains("it is left out");
+    CliHarness.Result status = cli.run("status", runId);
+    assertThat(status.exit()).isEqualTo(1);
+    assertThat(status.err()).startsWith("error: " + state + " is not a readable run state");
+    // The damaged run is not resumed; a new run goes ahead.
+    CliHarness.Result run = cli.run("run", spec.toString(), "--out", tmp.resolve("out").toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains(state.toString()).doesNotContain("resuming run");
+  }
 }
