@@ -12,6 +12,7 @@ import dev.vbatch.storage.GcsBlobStore;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.TimeSource;
 import dev.vbatch.vertex.VertexBatchJobs;
+import dev.vbatch.vertex.VertexOnlineModel;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -42,7 +43,9 @@ final class Backends implements AutoCloseable {
         events.debug("emulator listening on " + endpoint + " with data in " + home.resolve("emulator"));
       }
       VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, true, "vbatch-emulator", "local", version, time, events);
-      return new Backends(new Backend("emulator", store, jobs, WaitStep.Polling.EMULATOR), server);
+      VertexOnlineModel online = VertexOnlineModel.connect(endpoint, true, "vbatch-emulator", "local", spec.modelResource(),
+          spec.online().concurrency(), version);
+      return new Backends(new Backend("emulator", store, jobs, WaitStep.Polling.EMULATOR, online), server);
     }
     dev.vbatch.vertex.Credentials.requireApplicationDefault();
     String location = spec.location();
@@ -50,12 +53,15 @@ final class Backends implements AutoCloseable {
     BlobStore store = new GcsBlobStore(StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow())
         .build().getService(), spec.staging().orElseThrow());
     VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
-    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX), null);
+    VertexOnlineModel online = VertexOnlineModel.connect(endpoint, false, spec.project().orElseThrow(), location,
+        spec.modelResource(), spec.online().concurrency(), version);
+    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online), null);
   }
 
   @Override
   public void close() {
     backend.jobs().close();
+    backend.online().close();
     if (server != null) {
       server.close();
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Renders the core's events on stderr: a one-line progress bar on a terminal, plain lines
- * otherwise (progress every 10%), or one JSON object a line with a severity field (--json).
+ * otherwise (progress every 10%; online calls also every 30 s), or one JSON object a line with a
+ * severity field (--json).
  */
 final class ConsoleSink implements EventSink {
   /** How to render. */
@@ -25,6 +26,7 @@ final class ConsoleSink implements EventSink {
   private final boolean verbose;
   private final Map<String, Long> lastDecile = new HashMap<>();
   private boolean barShown;
+  private long lastLine;
 
   ConsoleSink(PrintWriter err, Mode mode, boolean verbose) {
     this.err = err;
@@ -38,6 +40,8 @@ final class ConsoleSink implements EventSink {
       log(log);
     } else if (event instanceof Event.Progress p) {
       progress(p);
+    } else if (event instanceof Event.Calls c) {
+      calls(c);
     } else if (event instanceof Event.JobUpdate j) {
       // The job's full name was logged when it was submitted; updates stay on one line.
       log(new Event.Log(Event.Level.INFO, "shard " + j.shard() + " " + j.state() + ": "
@@ -91,6 +95,49 @@ final class ConsoleSink implements EventSink {
       err.println(n);
     } else {
       err.println(p.stage() + ": " + p.done() + "/" + p.total() + " " + p.unit() + " (" + pct + "%)");
+    }
+  }
+
+  private void calls(Event.Calls c) {
+    long pct = c.total() <= 0 ? 100 : c.done() * 100 / c.total();
+    String eta = c.eta() == null ? "?" : dev.vbatch.util.Durations.format(c.eta());
+    String rate = String.format("%.1f/s", c.perSecond());
+    if (mode == Mode.RICH) {
+      int width = 30;
+      int filled = (int) (pct * width / 100);
+      err.print("\r" + String.format("online   [%s%s] %3d%% %d/%d %s ETA %s  ok %d  failed %d ", "#".repeat(filled),
+          " ".repeat(width - filled), pct, c.done(), c.total(), rate, eta, c.succeeded(), c.failed()));
+      barShown = true;
+      if (c.done() >= c.total()) {
+        err.println();
+        barShown = false;
+      }
+      return;
+    }
+    // Plain lines: at each tenth, and at least every 30 seconds of a slow run.
+    long now = System.nanoTime();
+    Long last = lastDecile.get("online");
+    boolean due = lastLine == 0 || now - lastLine >= 30_000_000_000L || c.done() >= c.total();
+    if (last != null && last == pct / 10 && !due) {
+      return;
+    }
+    lastDecile.put("online", pct / 10);
+    lastLine = now;
+    String text = "online: " + c.done() + "/" + c.total() + " requests (" + pct + "%), " + rate + ", ETA " + eta + ", "
+        + c.succeeded() + " succeeded, " + c.failed() + " failed";
+    if (mode == Mode.JSON) {
+      ObjectNode n = Json.object();
+      n.put("severity", "INFO");
+      n.put("message", text);
+      n.put("stage", "online");
+      n.put("done", c.done());
+      n.put("total", c.total());
+      n.put("succeeded", c.succeeded());
+      n.put("failed", c.failed());
+      n.put("perSecond", c.perSecond());
+      err.println(n);
+    } else {
+      err.println(text);
     }
   }
 

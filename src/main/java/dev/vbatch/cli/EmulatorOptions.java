@@ -13,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 final class EmulatorOptions {
   @Option(names = "--emulator-fault", paramLabel = "NAME=RATE",
       description = "Inject a fault into the emulator at RATE (0 to 1); repeatable. Faults: row-error, blocked, "
-          + "malformed-json, truncated-json, transient, job-failure, expire, stuck.")
+          + "malformed-json, truncated-json, transient (also fails online calls with UNAVAILABLE or RESOURCE_EXHAUSTED), "
+          + "job-failure, expire, stuck.")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--emulator-seed", paramLabel = "N", defaultValue = "0",
@@ -23,6 +24,14 @@ final class EmulatorOptions {
   @Option(names = "--emulator-speed", paramLabel = "X", defaultValue = "1",
       description = "Run the emulator's timeline X times faster (queue, start, rows per second, expiry); for demos and tests.")
   double speed;
+
+  @Option(names = "--emulator-latency", paramLabel = "DURATION", defaultValue = "0s",
+      description = "How long the emulator takes to answer an online call, e.g. 200ms (default: ${DEFAULT-VALUE}).")
+  String latency;
+
+  @Option(names = "--emulator-latency-spread", paramLabel = "DURATION", defaultValue = "0s",
+      description = "Spread of the online latency: each call takes a uniform draw from latency ± spread (default: ${DEFAULT-VALUE}).")
+  String latencySpread;
 
   EmulatorConfig config(CommandSpec spec) {
     if (!(speed >= 0.01 && speed <= 1000)) {
@@ -37,6 +46,18 @@ final class EmulatorOptions {
         throw new ParameterException(spec.commandLine(), "--emulator-fault: " + e.getMessage());
       }
     }
-    return EmulatorConfig.defaults().scaled(speed).withFaults(parsed, seed);
+    java.time.Duration l;
+    java.time.Duration spread;
+    try {
+      l = dev.vbatch.util.Durations.parse(latency);
+      spread = dev.vbatch.util.Durations.parse(latencySpread);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--emulator-latency: " + e.getMessage());
+    }
+    if (spread.compareTo(l) > 0) {
+      throw new ParameterException(spec.commandLine(), "--emulator-latency-spread (" + latencySpread
+          + ") is larger than --emulator-latency (" + latency + "); a call cannot take less than no time");
+    }
+    return EmulatorConfig.defaults().withLatency(l, spread).scaled(speed).withFaults(parsed, seed);
   }
 }

@@ -14,7 +14,8 @@ public final class ExitCodes {
   static final String L1 = " 1:unexpected error (run again with --stacktrace to see where)";
   static final String L2 = " 2:usage error or invalid job spec";
   static final String L3 = " 3:cloud error: credentials, permission, quota, not found";
-  static final String L4 = " 4:items were lost to a batch job that failed, was cancelled, expired or timed out";
+  static final String L4 = " 4:items were lost to a batch job that failed, was cancelled, expired or timed out, "
+      + "or to an online round stopped by online.maxFailed";
   static final String L5 = " 5:the run finished but some items failed or were skipped";
 
   private ExitCodes() {}

@@ -18,13 +18,24 @@ import picocli.CommandLine;
  * where results go, the home directory, and the run: an unfinished one of the same spec to resume,
  * or a fresh run id.
  */
-record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions options, Optional<RunState> unfinished) {
+record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions options, Optional<RunState> unfinished,
+    JobSpec.Mode mode, JobSpec.Mode retryMode) {
   static NewRun prepare(CommandLine cmd, NewRunOptions job, CommonOptions common, Context context, EventSink events)
       throws SpecException, IOException {
     JobSpec spec = SpecReader.read(job.specFile, context.env());
     spec.warnings().forEach(events::warn);
     if (job.retryRounds != null && (job.retryRounds < 0 || job.retryRounds > 10)) {
       throw new CommandLine.ParameterException(cmd, "--retry-rounds is " + job.retryRounds + "; allowed 0 to 10");
+    }
+    JobSpec.Mode mode = spec.mode();
+    JobSpec.Mode retryMode = spec.retryMode();
+    if (job.mode != null) {
+      try {
+        mode = JobSpec.Mode.parse(job.mode);
+        retryMode = mode;
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, "--mode " + e.getMessage());
+      }
     }
     Path outDir = job.out != null ? job.out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
     Path home = common.home(context.env());
@@ -43,7 +54,7 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
       }
     }
     String runId = unfinished.map(s -> s.runId).orElseGet(() -> BatchRun.newRunId(context.time().now(), new Random()));
-    return new NewRun(spec, outDir, home, runId, job, unfinished);
+    return new NewRun(spec, outDir, home, runId, job, unfinished, mode, retryMode);
   }
 
   /** What to do with the run once its backend is open. */
@@ -61,9 +72,22 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     try (Backends backends = Backends.open(spec, home, emulator, emulatorEndpoint, context.time(), events)) {
       BatchRun run = new BatchRun(spec, backends.backend, resultsDir(), home, context.time(), events);
       RunState state = unfinished.isPresent() ? unfinished.get()
-          : run.begin(runId, options.refresh, options.retryRounds != null ? options.retryRounds : spec.retryRounds());
+          : run.begin(runId, options.refresh, options.retryRounds != null ? options.retryRounds : spec.retryRounds(),
+              mode, retryMode);
       return body.apply(run, state);
     }
+  }
+
+  /**
+   * This run as 'submit' starts it: submit creates batch jobs and returns, so mode auto means batch
+   * for the first round, and mode online is refused.
+   */
+  NewRun forSubmit(CommandLine cmd) {
+    if (unfinished.isEmpty() && mode == JobSpec.Mode.ONLINE) {
+      throw new CommandLine.ParameterException(cmd, "mode is online: online calls are sent from this process, so "
+          + "there is nothing to submit and come back to; use 'vbatch run " + spec.file() + "' (or --mode batch)");
+    }
+    return new NewRun(spec, outDir, home, runId, options, unfinished, JobSpec.Mode.BATCH, retryMode);
   }
 
   /** Where results go: --out, else where the resumed run was started to write them, else the spec's output. */

@@ -24,4 +24,10 @@ final class NewRunOptions {
   @Option(names = "--retry-rounds", paramLabel = "N",
       description = "Rounds of resending requests that failed for a retryable reason (default: the spec's retry.rounds, else 2).")
   Integer retryRounds;
+
+  @Option(names = "--mode", paramLabel = "MODE",
+      description = "batch, online or auto: how requests are sent, retry rounds included (default: the spec's 'mode', "
+          + "else batch). Online calls answer at once at the full price; auto sends a round online when it has fewer "
+          + "than online.autoBelow requests.")
+  String mode;
 }

@@ -19,8 +19,17 @@ final class RunOutput {
           stdout.println("  " + e.getKey() + ": " + e.getValue().asLong()));
       var cost = report.summary().path("cost");
       if (cost.has("batch")) {
-        stdout.printf("tokens %d; estimated cost $%.4f at batch prices ($%.4f online)%n",
-            report.summary().path("tokens").path("total").asLong(), cost.path("batch").asDouble(), cost.path("online").asDouble());
+        long tokens = report.summary().path("tokens").path("total").asLong();
+        if (cost.path("estimate").asDouble() == cost.path("batch").asDouble()) {
+          stdout.printf("tokens %d; estimated cost $%.4f at batch prices ($%.4f online)%n",
+              tokens, cost.path("batch").asDouble(), cost.path("online").asDouble());
+        } else {
+          stdout.printf("tokens %d; estimated cost $%.4f with online calls at online prices ($%.4f had all been batch)%n",
+              tokens, cost.path("estimate").asDouble(), cost.path("batch").asDouble());
+        }
+      }
+      if (report.summary().has("stopped")) {
+        stdout.println("stopped early: " + report.summary().path("stopped").asText());
       }
       stdout.println("results: " + outDir.resolve("results.jsonl"));
       if (report.failed() + report.skipped() > 0) {

@@ -92,7 +92,7 @@ class StatusCommand extends StoredRunCommand {
         for (var n : shards) {
           stdout.printf("%-5d %-6d %-20s %9d %7d %8d %8s  %s%n", n.path("round").asInt(), n.path("shard").asInt(), n.path("state").asText(),
               n.path("succeeded").asLong(), n.path("failed").asLong(), n.path("requests").asLong(),
-              age(n.path("ageSeconds").asLong()), n.path("job").asText("(not submitted)"));
+              age(n.path("ageSeconds").asLong()), n.path("job").asText("ONLINE".equals(n.path("state").asText()) ? "(sent online, no job)" : "(not submitted)"));
           if (!n.path("error").isNull()) {
             stdout.println("       error: " + n.path("error").asText());
           }

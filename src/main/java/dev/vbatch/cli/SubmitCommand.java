@@ -49,7 +49,8 @@ final class SubmitCommand implements Callable<Integer> {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
-    NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
+    NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events)
+        .forSubmit(commandSpec.commandLine());
     String runId = run.runId();
     RunState state = run.drive(emulatorConfig, endpoint.value, context, events, (batch, st) -> batch.submit(st));
     if (common.json) {

@@ -7,25 +7,28 @@ import java.util.Map;
 
 /**
  * How the emulator behaves: its timeline (queue delay, start delay, processing rate, when a job
- * that never starts expires) and the seeded faults it injects.
+ * that never starts expires), how long an online call takes (uniform in latency ± latencySpread),
+ * and the seeded faults it injects.
  */
 public record EmulatorConfig(
     Duration queueDelay, Duration startDelay, double rowsPerSecond, Duration expireAfter, long seed,
-    Map<String, Double> faults) {
+    Map<String, Double> faults, Duration latency, Duration latencySpread) {
 
   /** The faults the emulator knows, each taking a rate from 0 to 1. */
   public static final List<String> FAULTS =
       List.of("row-error", "blocked", "malformed-json", "truncated-json", "transient", "job-failure", "expire", "stuck");
 
   public static EmulatorConfig defaults() {
-    return new EmulatorConfig(Duration.ofMillis(800), Duration.ofMillis(400), 40, Duration.ofSeconds(10), 0, Map.of());
+    return new EmulatorConfig(Duration.ofMillis(800), Duration.ofMillis(400), 40, Duration.ofSeconds(10), 0, Map.of(),
+        Duration.ZERO, Duration.ZERO);
   }
 
   /** The same timeline run {@code speed} times faster. */
   public EmulatorConfig scaled(double speed) {
     return new EmulatorConfig(Duration.ofNanos((long) (queueDelay.toNanos() / speed)),
         Duration.ofNanos((long) (startDelay.toNanos() / speed)), rowsPerSecond * speed,
-        Duration.ofNanos((long) (expireAfter.toNanos() / speed)), seed, faults);
+        Duration.ofNanos((long) (expireAfter.toNanos() / speed)), seed, faults,
+        Duration.ofNanos((long) (latency.toNanos() / speed)), Duration.ofNanos((long) (latencySpread.toNanos() / speed)));
   }
 
   public double rate(String fault) {
@@ -35,7 +38,13 @@ public record EmulatorConfig(
   public EmulatorConfig withFaults(Map<String, Double> more, long seed) {
     Map<String, Double> all = new LinkedHashMap<>(faults);
     all.putAll(more);
-    return new EmulatorConfig(queueDelay, startDelay, rowsPerSecond, expireAfter, seed, Map.copyOf(all));
+    return new EmulatorConfig(queueDelay, startDelay, rowsPerSecond, expireAfter, seed, Map.copyOf(all), latency,
+        latencySpread);
+  }
+
+  /** The same, with online calls answered after {@code latency} ± {@code spread} (uniform). */
+  public EmulatorConfig withLatency(Duration latency, Duration spread) {
+    return new EmulatorConfig(queueDelay, startDelay, rowsPerSecond, expireAfter, seed, faults, latency, spread);
   }
 
   /**

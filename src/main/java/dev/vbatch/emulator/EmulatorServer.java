@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local Vertex AI emulator: a gRPC server on the loopback interface speaking JobService's
- * batch prediction methods. Its jobs live in a data directory, so separate processes share them.
+ * batch prediction methods, PredictionService's generateContent and LlmUtilityService's countTokens. Its jobs live in a data directory, so separate processes share them.
  */
 public final class EmulatorServer implements AutoCloseable {
   private final Server server;
+  private final EmulatorPredictionService online;
 
-  private EmulatorServer(Server server) {
+  private EmulatorServer(Server server, EmulatorPredictionService online) {
     this.server = server;
+    this.online = online;
   }
 
   /** Starts on {@code port} (0 for any free port) with state under {@code dataDir}. */
@@ -42,11 +44,19 @@ public final class EmulatorServer implements AutoCloseable {
     });
     Timeline timeline = new Timeline(config, responder, uris, dataDir.resolve("inputs"));
     EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, config, time);
+    EmulatorPredictionService online = new EmulatorPredictionService(new EmulatedModel(responder, faults), faults, config);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
         .addService(jobs)
+        .addService(online)
+        .addService(online.utility())
         .build()
         .start();
-    return new EmulatorServer(server);
+    return new EmulatorServer(server, online);
+  }
+
+  /** The online calls each request received so far, by request key. */
+  public java.util.Map<String, Integer> onlineCallsByKey() {
+    return online.callsByKey();
   }
 
   public int port() {
@@ -64,6 +74,7 @@ public final class EmulatorServer implements AutoCloseable {
 
   @Override
   public void close() {
+    online.close();
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

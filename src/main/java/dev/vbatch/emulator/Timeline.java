@@ -199,56 +199,18 @@ final class Timeline {
     line.put("status", "");
     line.put("processed_time", PROCESSED_TIME.format(now));
     line.set("request", Echo.of(request));
-    GenerateContentResponse response;
-    if (faults.hits("row-error", subject)) {
-      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \"Request contains an invalid argument.\", \"status\": \"INVALID_ARGUMENT\"}}");
+    EmulatedModel.Answer answer = new EmulatedModel(responder, faults).answer(request, key, subject, modelVersion);
+    if (answer.response() == null) {
+      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \""
+          + answer.invalidArgument().replace('"', '\'') + "\", \"status\": \"INVALID_ARGUMENT\"}}");
       return line;
     }
-    Responder.Reading reading;
     try {
-      reading = responder.read(request);
-    } catch (IOException | RuntimeException e) {
-      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \"Cannot fetch content from the provided URL: "
-          + e.getMessage().replace('"', '\'') + "\", \"status\": \"INVALID_ARGUMENT\"}}");
-      return line;
-    }
-    int thinking = request.getGenerationConfig().getThinkingConfig().getThinkingBudget();
-    if (faults.hits("blocked", subject)) {
-      response = blocked(Faults.unit(subject) < 0.5, reading.promptTokens(), modelVersion);
-    } else {
-      response = responder.respond(request, reading, modelVersion, key);
-      String text = response.getCandidates(0).getContent().getParts(0).getText();
-      if (faults.hits("malformed-json", subject)) {
-        response = Responder.response("Here is the extracted data:\n" + text.replaceFirst("\"", ""),
-            Candidate.FinishReason.STOP, reading.promptTokens(), modelVersion, thinking);
-      } else if (faults.hits("truncated-json", subject)) {
-        response = Responder.response(text.substring(0, Math.max(1, text.length() / 2)),
-            Candidate.FinishReason.MAX_TOKENS, reading.promptTokens(), modelVersion, thinking);
-      }
-    }
-    try {
-      line.set("response", Json.read(JsonFormat.printer().print(response)));
+      line.set("response", Json.read(JsonFormat.printer().print(answer.response())));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
     return line;
-  }
-
-  private static GenerateContentResponse blocked(boolean prompt, long promptTokens, String modelVersion) {
-    GenerateContentResponse.Builder r = GenerateContentResponse.newBuilder().setModelVersion(modelVersion)
-        .setUsageMetadata(GenerateContentResponse.UsageMetadata.newBuilder()
-            .setPromptTokenCount((int) promptTokens).setTotalTokenCount((int) promptTokens));
-    SafetyRating rating = SafetyRating.newBuilder()
-        .setCategory(com.google.cloud.aiplatform.v1.HarmCategory.HARM_CATEGORY_DANGEROUS_CONTENT)
-        .setProbability(SafetyRating.HarmProbability.HIGH).setBlocked(true).build();
-    if (prompt) {
-      r.setPromptFeedback(GenerateContentResponse.PromptFeedback.newBuilder()
-          .setBlockReason(GenerateContentResponse.PromptFeedback.BlockedReason.SAFETY)
-          .setBlockReasonMessage("The prompt was blocked due to safety.").addSafetyRatings(rating));
-    } else {
-      r.addCandidates(Candidate.newBuilder().setFinishReason(Candidate.FinishReason.SAFETY).addSafetyRatings(rating));
-    }
-    return r.build();
   }
 
   private static void end(BatchPredictionJob.Builder b, JobState state, Instant now, int code, String message) {

@@ -11,6 +11,10 @@ public sealed interface Event {
   /** Progress of one stage: done out of total units (items, requests, rows). */
   record Progress(String stage, long done, long total, String unit) implements Event {}
 
+  /** Progress of online calls: results so far, their rate per second and the time left (null when unknown). */
+  record Calls(long done, long total, long succeeded, long failed, double perSecond, java.time.Duration eta)
+      implements Event {}
+
   /** A batch job changed state or counts. */
   record JobUpdate(
       int shard, String jobName, String state, long succeeded, long failed, long total)

@@ -53,6 +53,97 @@ public final class OutcomeFile {
     return out;
   }
 
+  /**
+   * Reads a file that {@link Appender} was writing when the process died: a last line cut short is
+   * left out (its outcome was not recorded, so its request is sent again).
+   */
+  public static Map<String, Outcome> readAppended(Path file) throws IOException {
+    Map<String, Outcome> out = new LinkedHashMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try (BufferedReader reader = Files.newBufferedReader(file)) {
+      String line = reader.readLine();
+      while (line != null) {
+        String next = reader.readLine();
+        if (!line.isBlank()) {
+          JsonNode n;
+          try {
+            n = Json.MAPPER.readTree(line);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            if (next == null) {
+              break;
+            }
+            throw new IOException(file + ": line " + (out.size() + 1) + " is damaged: " + e.getOriginalMessage(), e);
+          }
+          out.put(n.path("key").asText(), fromJson(n));
+        }
+        line = next;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Appends outcomes to a file in batches: {@link #add} buffers a line, {@link #flush} writes the
+   * buffer in one write and returns once the operating system has it (a kill -9 loses nothing
+   * flushed); {@link #close} also forces it to disk. A line cut short by an earlier crash is cut off
+   * first, so the file stays one JSON object a line.
+   */
+  public static final class Appender implements AutoCloseable {
+    private final java.nio.channels.FileChannel channel;
+    private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    private int buffered;
+
+    public Appender(Path file) throws IOException {
+      channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.READ);
+      long size = channel.size();
+      long keep = size;
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      while (keep > 0) {
+        one.clear();
+        channel.read(one, keep - 1);
+        if (one.get(0) == '\n') {
+          break;
+        }
+        keep--;
+      }
+      channel.truncate(keep);
+      channel.position(keep);
+    }
+
+    public void add(String key, Outcome outcome) throws IOException {
+      Json.MAPPER.writeValue(buffer, toJson(key, outcome));
+      buffer.write('\n');
+      buffered++;
+    }
+
+    /** Lines added since the last flush. */
+    public int buffered() {
+      return buffered;
+    }
+
+    public void flush() throws IOException {
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(buffer.toByteArray());
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      buffer.reset();
+      buffered = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        flush();
+        channel.force(false);
+      } finally {
+        channel.close();
+      }
+    }
+  }
+
   public static ObjectNode toJson(String key, Outcome o) {
     ObjectNode n = Json.object();
     n.put("key", key);

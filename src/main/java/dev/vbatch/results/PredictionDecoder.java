@@ -78,6 +78,11 @@ public final class PredictionDecoder {
     } catch (InvalidProtocolBufferException e) {
       return Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: " + e.getMessage(), Usage.NONE);
     }
+    return outcome(response);
+  }
+
+  /** The outcome of one response, whether it came from a batch job's output or an online call. */
+  public Outcome outcome(GenerateContentResponse response) {
     Usage usage = usage(response);
     if (response.hasPromptFeedback()
         && response.getPromptFeedback().getBlockReason() != GenerateContentResponse.PromptFeedback.BlockedReason.BLOCKED_REASON_UNSPECIFIED) {

@@ -50,8 +50,11 @@ public final class BatchRun {
   /** Failure reasons worth sending the request again for. Blocked, cancelled and skipped items are not. */
   public static final Set<String> RETRYABLE = Set.of("request-error", "empty-response", "invalid-response",
       "invalid-json", "truncated", "schema-violation", "missing", "job-expired", "job-failed", "timed-out");
-  /** Reasons that mean a batch job, not the request, failed: they earn exit code 4. */
-  static final Set<String> JOB_REASONS = Set.of("job-failed", "job-expired", "job-cancelled", "timed-out");
+  /**
+   * Reasons that mean a batch job or the run, not the request, failed (including an online round
+   * stopped by online.maxFailed): they earn exit code 4.
+   */
+  static final Set<String> JOB_REASONS = Set.of("job-failed", "job-expired", "job-cancelled", "timed-out", "stopped");
 
   private final JobSpec spec;
   private final Backend backend;
@@ -83,7 +86,8 @@ public final class BatchRun {
   }
 
   /** Records a new run; nothing else is done until {@link #submit} or {@link #finish}. */
-  public RunState begin(String runId, boolean refresh, int retryRounds) throws IOException {
+  public RunState begin(String runId, boolean refresh, int retryRounds, JobSpec.Mode mode, JobSpec.Mode retryMode)
+      throws IOException {
     RunState state = new RunState();
     state.runId = runId;
     state.job = spec.name();
@@ -94,6 +98,8 @@ public final class BatchRun {
     state.output = outDir.toAbsolutePath().toString();
     state.refresh = refresh;
     state.maxRounds = 1 + retryRounds;
+    state.mode = mode.label();
+    state.retryMode = retryMode.label();
     state.stage = "plan";
     state.save(stateFile(state));
     return state;
@@ -101,7 +107,7 @@ public final class BatchRun {
 
   /** The whole run in this process. */
   public RunReport run(String runId) throws IOException, InterruptedException {
-    return finish(begin(runId, false, spec.retryRounds()));
+    return finish(begin(runId, false, spec.retryRounds(), spec.mode(), spec.retryMode()));
   }
 
   /**
@@ -128,7 +134,14 @@ public final class BatchRun {
     Path stateFile = stateFile(state);
     while (true) {
       RunState.RoundState round = state.current();
-      if (!round.collected) {
+      if (!round.collected && "online".equals(round.mode)) {
+        state.stage = "online";
+        state.save(stateFile);
+        timed(state, "online", () -> {
+          online(state, round);
+          return null;
+        });
+      } else if (!round.collected) {
         List<RunState.ShardState> shards = state.shardsOf(round.round);
         if (!shards.isEmpty()) {
           state.stage = "wait";
@@ -143,7 +156,7 @@ public final class BatchRun {
           return null;
         });
       }
-      if (state.cancelled || round.round >= state.maxRounds) {
+      if (state.cancelled || state.stopped != null || round.round >= state.maxRounds) {
         break;
       }
       Map<String, String> retry = retryable(state, round);
@@ -189,8 +202,9 @@ public final class BatchRun {
     RunState.RoundState round = new RunState.RoundState();
     round.round = 1;
     round.requests = requests.unique();
+    round.mode = mode(state.mode, round.requests);
     state.reused = ledger.stream().filter(Ledger.Entry::reused).count();
-    List<RunState.ShardState> shards = shardStates(state, 1, requests.shards());
+    List<RunState.ShardState> shards = shardStates(state, round, requests.shards());
     state.rounds.add(round);
     state.shards.addAll(shards);
     state.stage = "submit";
@@ -201,8 +215,18 @@ public final class BatchRun {
         + (state.reused > 0 ? ", " + state.reused + " answered by earlier runs (not sent again; --refresh sends them)" : ""));
   }
 
-  private List<RunState.ShardState> shardStates(RunState state, int round, List<ShardSink.Shard> shards) {
+  /** The mode a round of {@code requests} requests runs in, under the run's mode setting. */
+  private String mode(String setting, long requests) {
+    JobSpec.Mode mode = JobSpec.Mode.valueOf(setting.toUpperCase(java.util.Locale.ROOT)).resolve(requests, spec.online());
+    if (mode == JobSpec.Mode.ONLINE && backend.online() == null) {
+      throw new IllegalStateException("backend " + backend.name() + " cannot send requests online");
+    }
+    return mode.label();
+  }
+
+  private List<RunState.ShardState> shardStates(RunState state, RunState.RoundState roundState, List<ShardSink.Shard> shards) {
     List<RunState.ShardState> out = new ArrayList<>();
+    int round = roundState.round;
     String dir = round == 1 ? "" : "round-" + round + "/";
     for (ShardSink.Shard shard : shards) {
       RunState.ShardState s = new RunState.ShardState();
@@ -212,13 +236,16 @@ public final class BatchRun {
       s.requests = shard.requests();
       s.bytes = shard.bytes();
       s.outputPrefix = backend.store().uri("runs/" + state.runId + "/output/" + dir + String.format("shard-%05d", shard.index()));
-      s.state = "UNSUBMITTED";
+      s.state = "online".equals(roundState.mode) ? "ONLINE" : "UNSUBMITTED";
       out.add(s);
     }
     return out;
   }
 
   private void submitPending(RunState state) throws IOException, InterruptedException {
+    if ("online".equals(state.current().mode)) {
+      return;
+    }
     List<RunState.ShardState> pending = state.shardsOf(state.current().round).stream().filter(s -> s.jobName == null).toList();
     if (pending.isEmpty()) {
       return;
@@ -243,15 +270,37 @@ public final class BatchRun {
       Outcome o = got.byKey().get(k.getKey());
       outcomes.put(k.getKey(), o != null ? o : unanswered(byIndex.get(k.getValue())));
     }
+    round.lines = got.lines();
+    round.unmatched = got.unmatched();
+    round.duplicates = got.duplicates();
+    record(state, round, outcomes, got.usage());
+  }
+
+  /** An online round: its requests sent as generateContent calls, checkpointed as they are answered. */
+  private void online(RunState state, RunState.RoundState round) throws IOException, InterruptedException {
+    RunFiles files = files(state);
+    Map<String, Integer> keys = RunFiles.readKeys(files.keys(round.round));
+    OnlineStep.Done done = new OnlineStep(spec, backend.store(), backend.online(), time, events)
+        .run(state.shardsOf(round.round), keys.keySet(), files.checkpoint(round.round));
+    round.calls += done.calls();
+    round.retries += done.retries();
+    round.lines = done.calls();
+    state.stopped = done.stopped();
+    Usage u = Usage.NONE;
+    for (Outcome o : done.outcomes().values()) {
+      u = new Usage(u.prompt() + o.usage().prompt(), u.candidates() + o.usage().candidates(),
+          u.thoughts() + o.usage().thoughts(), u.total() + o.usage().total());
+    }
+    record(state, round, done.outcomes(), u);
+  }
+
+  /** Writes a round's outcomes and marks it collected: the one way a round ends, batch or online. */
+  private void record(RunState state, RunState.RoundState round, Map<String, Outcome> outcomes, Usage u) throws IOException {
     OutcomeFile.write(files(state).outcomes(round.round), outcomes, Map.of());
     CrashPoints.hit("collect.written");
     round.collected = true;
     round.succeeded = outcomes.values().stream().filter(o -> o.status() == Outcome.Status.SUCCEEDED).count();
     round.failed = outcomes.size() - round.succeeded;
-    round.lines = got.lines();
-    round.unmatched = got.unmatched();
-    round.duplicates = got.duplicates();
-    Usage u = got.usage();
     round.promptTokens = u.prompt();
     round.candidatesTokens = u.candidates();
     round.thoughtsTokens = u.thoughts();
@@ -324,8 +373,9 @@ public final class BatchRun {
     RunState.RoundState round = new RunState.RoundState();
     round.round = next;
     round.requests = shardOf.size();
+    round.mode = mode(state.retryMode, round.requests);
     state.rounds.add(round);
-    state.shards.addAll(shardStates(state, next, shards));
+    state.shards.addAll(shardStates(state, round, shards));
     state.stage = "submit";
     state.save(stateFile(state));
     CrashPoints.hit("retry.built");

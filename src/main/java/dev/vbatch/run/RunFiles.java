@@ -33,6 +33,11 @@ record RunFiles(Path dir) {
     return dir.resolve("round-" + round + ".jsonl");
   }
 
+  /** The outcomes of an online round so far, appended as they arrive, so a crash loses at most the last few. */
+  Path checkpoint(int round) {
+    return dir.resolve("round-" + round + ".online.jsonl");
+  }
+
   static void writeKeys(Path file, Map<String, Integer> shardOfKey) throws IOException {
     AtomicFiles.write(file, out -> {
       StringBuilder b = new StringBuilder();

@@ -32,6 +32,11 @@ public final class RunState {
   public boolean refresh;
   /** Set by 'cancel': no further rounds are started. */
   public boolean cancelled;
+  /** How round 1 and the retry rounds are sent (batch, online or auto), fixed when the run starts. */
+  public String mode = "batch";
+  public String retryMode = "batch";
+  /** Why an online round stopped early (online.maxFailed); no further round starts. */
+  public String stopped;
   /** Items answered from the result store instead of being sent. */
   public long reused;
   public Map<String, Double> durations = new LinkedHashMap<>();
@@ -45,6 +50,11 @@ public final class RunState {
     public long requests;
     /** Set once its outcomes are in round-N.jsonl. */
     public boolean collected;
+    /** batch (jobs) or online (generateContent calls); decided when the round is built. */
+    public String mode = "batch";
+    /** Online rounds: calls made, retries included, and how many were retries. */
+    public long calls;
+    public long retries;
     public long succeeded;
     public long failed;
     public long lines;
@@ -92,6 +102,10 @@ public final class RunState {
 
   /** The round being worked on, or null before the requests are built. */
   @JsonIgnore
+  public boolean isOnline(int round) {
+    return rounds.stream().anyMatch(r -> r.round == round && "online".equals(r.mode));
+  }
+
   public RoundState current() {
     return rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
   }

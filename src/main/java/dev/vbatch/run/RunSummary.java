@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * summary.json: counts by status and reason, requests sent and resent, rounds, jobs, predictions
- * read, tokens, estimated cost and stage durations, all from the run's saved state and its results.
+ * read, tokens, estimated cost (as run, all batch, all online) and stage durations, all from the run's saved state and its results.
  */
 final class RunSummary {
   private RunSummary() {}
@@ -47,8 +47,14 @@ final class RunSummary {
     long unmatched = 0;
     long duplicates = 0;
     Usage u = Usage.NONE;
+    Usage online = Usage.NONE;
     for (RunState.RoundState r : state.rounds) {
-      rounds.addObject().put("round", r.round).put("requests", r.requests).put("succeeded", r.succeeded).put("failed", r.failed);
+      ObjectNode rn = rounds.addObject().put("round", r.round).put("mode", r.mode).put("requests", r.requests)
+          .put("succeeded", r.succeeded).put("failed", r.failed);
+      if ("online".equals(r.mode)) {
+        rn.put("calls", r.calls).put("retries", r.retries);
+        online = online.plus(new Usage(r.promptTokens, r.candidatesTokens, r.thoughtsTokens, r.totalTokens));
+      }
       lines += r.lines;
       unmatched += r.unmatched;
       duplicates += r.duplicates;
@@ -58,6 +64,9 @@ final class RunSummary {
     ArrayNode jobList = s.putArray("jobs");
     int jobFailures = 0;
     for (RunState.ShardState sh : state.shards) {
+      if (state.isOnline(sh.round)) {
+        continue;
+      }
       ObjectNode n = jobList.addObject();
       n.put("round", sh.round);
       n.put("shard", sh.index);
@@ -75,6 +84,9 @@ final class RunSummary {
       }
     }
     s.put("jobFailures", jobFailures);
+    if (state.stopped != null) {
+      s.put("stopped", state.stopped);
+    }
     ObjectNode preds = s.putObject("predictions");
     preds.put("lines", lines);
     preds.put("unmatched", unmatched);
@@ -87,8 +99,13 @@ final class RunSummary {
     ObjectNode cost = s.putObject("cost");
     cost.put("currency", "USD");
     Usage used = u;
+    Usage usedOnline = online;
     Pricing.online(spec.model()).ifPresentOrElse(rates -> {
       long out = used.candidates() + used.thoughts();
+      long onlineOut = usedOnline.candidates() + usedOnline.thoughts();
+      // What this run cost: batch rounds at batch prices, online rounds at online prices.
+      cost.put("estimate", round(Pricing.cost(rates, used.prompt() - usedOnline.prompt(), out - onlineOut, true)
+          + Pricing.cost(rates, usedOnline.prompt(), onlineOut, false)));
       cost.put("batch", round(Pricing.cost(rates, used.prompt(), out, true)));
       cost.put("online", round(Pricing.cost(rates, used.prompt(), out, false)));
       cost.put("pricesAsOf", Pricing.asOf());

@@ -33,7 +33,52 @@ public record JobSpec(
     Optional<Path> output,
     Limits limits,
     int retryRounds,
+    Mode mode,
+    Mode retryMode,
+    Online online,
     List<String> warnings) {
+
+  /**
+   * How a round's requests are sent: as batch jobs (half the price, queued), as concurrent online
+   * generateContent calls (at once, full price), or chosen per round by its size.
+   */
+  public enum Mode {
+    BATCH,
+    ONLINE,
+    AUTO;
+
+    /** The mode a round of {@code requests} requests runs in. */
+    public Mode resolve(long requests, Online online) {
+      return this != AUTO ? this : requests < online.autoBelow() ? ONLINE : BATCH;
+    }
+
+    /** Parses batch, online or auto (any case); the message names the choices otherwise. */
+    public static Mode parse(String text) {
+      try {
+        return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("is '" + text + "'; use batch, online or auto "
+            + "(auto sends a round online when it has fewer than online.autoBelow requests)");
+      }
+    }
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * The online executor's settings: concurrent calls, requests and tokens per minute (0 for no
+   * limit), retries of a transient error per request, how many requests may fail for good before the
+   * run stops (-1 for no limit), how many results are written to the checkpoint at a time, and the
+   * round size below which mode auto sends online.
+   */
+  public record Online(int concurrency, int requestsPerMinute, long tokensPerMinute, int maxRetries, long maxFailed,
+      int checkpointEvery, long autoBelow) {
+    public static Online defaults() {
+      return new Online(16, 600, 0, 6, 1000, 10, 200);
+    }
+  }
 
   /** Where batch jobs run. */
   public enum Backend {

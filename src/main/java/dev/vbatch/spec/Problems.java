@@ -33,6 +33,24 @@ final class Problems {
     warnings.add(file + ": property '" + property + "' " + message);
   }
 
+  /** The whole number at {@code parent.key}, checked to lie in [min, max]; {@code dflt} when absent or wrong. */
+  long range(JsonNode parent, String key, String property, long min, long max, long dflt, String why) {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+      error(property, "is '" + v.asText() + "'; it must be a whole number from " + min + " to " + max);
+      return dflt;
+    }
+    long value = v.asLong();
+    if (value < min || value > max) {
+      error(property, "is " + value + "; allowed " + min + " to " + max + " (" + why + ")");
+      return dflt;
+    }
+    return value;
+  }
+
   /** Names each property of {@code node} not in {@code known}, suggesting the closest known one. */
   void unknownKeys(JsonNode node, Set<String> known, String prefix) {
     if (node == null || !node.isObject()) {

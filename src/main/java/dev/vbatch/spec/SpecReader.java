@@ -29,7 +29,7 @@ import java.util.TreeSet;
 public final class SpecReader {
   private static final Set<String> TOP =
       Set.of("name", "model", "backend", "project", "location", "input", "prompt", "schema",
-          "generation", "labels", "staging", "output", "limits", "retry");
+          "generation", "labels", "staging", "output", "limits", "retry", "mode", "online");
   private static final Set<String> LABEL_KEYS_RESERVED = Set.of("vbatch-run", "vbatch-shard", "vbatch-job", "vbatch-round");
 
   private final Path file;
@@ -135,13 +135,13 @@ public final class SpecReader {
     staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
     Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
     JobSpec.Limits limits = limits(root.get("limits"));
-    int retryRounds = retryRounds(root.get("retry"));
+    ModeReader.Modes modes = new ModeReader(problems).read(root);
 
     problems.throwIfAny();
     List<String> warnings = new ArrayList<>(problems.warnings());
     return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
         schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, output, limits,
-        retryRounds, List.copyOf(warnings));
+        modes.retryRounds(), modes.mode(), modes.retryMode(), modes.online(), List.copyOf(warnings));
   }
 
   /** SnakeYAML's message without its excerpt and caret lines. */
@@ -322,9 +322,9 @@ public final class SpecReader {
       return d;
     }
     problems.unknownKeys(node, Set.of("maxRequestsPerShard", "maxShardBytes", "maxInlineTextBytes", "maxWait"), "limits.");
-    long perShard = range(node, "maxRequestsPerShard", "limits.maxRequestsPerShard", 1, JobSpec.Limits.MAX_REQUESTS_PER_JOB, d.maxRequestsPerShard(), "Vertex takes at most 200,000 requests per batch job");
-    long shardBytes = range(node, "maxShardBytes", "limits.maxShardBytes", 1024, JobSpec.Limits.MAX_SHARD_BYTES, d.maxShardBytes(), "Vertex reads input files of at most 1 GB");
-    long inline = range(node, "maxInlineTextBytes", "limits.maxInlineTextBytes", 0, 20_000_000, d.maxInlineTextBytes(), "text larger than this is sent as a file or skipped");
+    long perShard = problems.range(node, "maxRequestsPerShard", "limits.maxRequestsPerShard", 1, JobSpec.Limits.MAX_REQUESTS_PER_JOB, d.maxRequestsPerShard(), "Vertex takes at most 200,000 requests per batch job");
+    long shardBytes = problems.range(node, "maxShardBytes", "limits.maxShardBytes", 1024, JobSpec.Limits.MAX_SHARD_BYTES, d.maxShardBytes(), "Vertex reads input files of at most 1 GB");
+    long inline = problems.range(node, "maxInlineTextBytes", "limits.maxInlineTextBytes", 0, 20_000_000, d.maxInlineTextBytes(), "text larger than this is sent as a file or skipped");
     Duration maxWait = d.maxWait();
     JsonNode w = node.get("maxWait");
     if (w != null && !w.isNull()) {
@@ -339,36 +339,6 @@ public final class SpecReader {
       }
     }
     return new JobSpec.Limits((int) perShard, shardBytes, inline, maxWait);
-  }
-
-  private int retryRounds(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return JobSpec.DEFAULT_RETRY_ROUNDS;
-    }
-    if (!node.isObject()) {
-      problems.error("retry", "must be a mapping, e.g. retry: {rounds: 2}");
-      return JobSpec.DEFAULT_RETRY_ROUNDS;
-    }
-    problems.unknownKeys(node, Set.of("rounds"), "retry.");
-    return (int) range(node, "rounds", "retry.rounds", 0, 10, JobSpec.DEFAULT_RETRY_ROUNDS,
-        "each round resubmits the items that failed for a retryable reason as a new, smaller job");
-  }
-
-  private long range(JsonNode parent, String key, String property, long min, long max, long dflt, String why) {
-    JsonNode v = parent.get(key);
-    if (v == null || v.isNull()) {
-      return dflt;
-    }
-    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
-      problems.error(property, "is '" + v.asText() + "'; it must be a whole number from " + min + " to " + max);
-      return dflt;
-    }
-    long value = v.asLong();
-    if (value < min || value > max) {
-      problems.error(property, "is " + value + "; allowed " + min + " to " + max + " (" + why + ")");
-      return dflt;
-    }
-    return value;
   }
 
   private Optional<String> text(JsonNode root, String key) {

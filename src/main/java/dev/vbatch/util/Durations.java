@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in a spec or on the command line: 90s, 30m, 6h, 2d, 1h30m. */
+/** Durations as people write them in a spec or on the command line: 200ms, 90s, 30m, 6h, 2d, 1h30m. */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|[smhd])");
 
   private Durations() {}
 
@@ -25,6 +25,7 @@ public final class Durations {
     while (m.find() && m.start() == end) {
       long n = Long.parseLong(m.group(1));
       total = total.plus(switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
         case "m" -> Duration.ofMinutes(n);
         case "h" -> Duration.ofHours(n);

@@ -72,9 +72,9 @@ class GcsStagingTest {
 
   private RunReport run(String runId, boolean refresh) throws Exception {
     JobSpec spec = SpecReader.read(SPEC, Map.of());
-    Backend backend = new Backend("gcs-test", new GcsBlobStore(storage, "gs://staging-bucket/vbatch"), jobs, WaitStep.Polling.EMULATOR);
+    Backend backend = new Backend("gcs-test", new GcsBlobStore(storage, "gs://staging-bucket/vbatch"), jobs, WaitStep.Polling.EMULATOR, null);
     BatchRun run = new BatchRun(spec, backend, tmp.resolve("out-" + runId), tmp.resolve("home"), time, events::add);
-    return run.finish(run.begin(runId, refresh, 0));
+    return run.finish(run.begin(runId, refresh, 0, JobSpec.Mode.BATCH, JobSpec.Mode.BATCH));
   }
 
   private List<String> objects(String prefix) {
