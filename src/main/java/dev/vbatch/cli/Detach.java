@@ -25,7 +25,10 @@ final class Detach implements AutoCloseable {
       long running = state.shards.stream()
           .filter(s -> s.jobName != null && !s.jobState().map(JobState::isTerminal).orElse(false)).count();
       err.println();
-      if (jobs == 0) {
+      if ("online".equals(state.stage)) {
+        err.println("vbatch: interrupted while sending run " + state.runId + " online; the answers checkpointed so far "
+            + "are kept and are not sent again.");
+      } else if (jobs == 0) {
         err.println("vbatch: interrupted at stage '" + state.stage + "' of run " + state.runId + "; no batch job was submitted yet.");
       } else {
         err.println("vbatch: interrupted at stage '" + state.stage + "'; run " + state.runId + " is detached. Its "
