@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
       "  failures.jsonl  the failed and skipped lines, each with a reason",
       "  summary.json    counts by status and reason, rounds, tokens, estimated cost, jobs, durations",
       "",
+      "With --mode online (or mode: online in the spec) the requests are sent as concurrent generateContent calls "
+          + "instead of batch jobs: answered at once, at the online price; --mode auto sends small rounds online.",
+      "",
       "If an earlier run of the same spec did not finish (a crash, Ctrl+C), it is resumed: nothing already "
           + "submitted is submitted again. Requests answered successfully by any earlier run are not sent again; "
           + "their answers are reused (see --refresh).",
@@ -29,6 +32,7 @@ import picocli.CommandLine.Spec;
       "  vbatch run jobs/sample-invoices/job.yaml --out /tmp/invoices --json",
       "  vbatch run jobs/sample-invoices/job.yaml --emulator-fault row-error=0.2 --emulator-fault transient=0.1",
       "  vbatch run jobs/sample-invoices/job.yaml --new --refresh     # start over and send everything",
+      "  vbatch run jobs/sample-invoices/job.yaml --mode online --emulator-latency 200ms",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5})
