@@ -20,12 +20,12 @@ import java.util.Set;
  * widened to doubles (0.2 becomes 0.20000000298023224). Map keys (schema properties, labels) keep
  * their spelling.
  */
-final class Echo {
+public final class Echo {
   private static final Set<String> MAPS = Set.of("properties", "labels", "defs");
 
   private Echo() {}
 
-  static JsonNode of(GenerateContentRequest request) {
+  public static JsonNode of(GenerateContentRequest request) {
     try {
       JsonNode node = Json.read(JsonFormat.printer().omittingInsignificantWhitespace().print(request));
       return transform(node, 0, false);

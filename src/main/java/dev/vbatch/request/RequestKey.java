@@ -22,8 +22,6 @@ import java.util.Map;
  * hashed from its deterministic binary form, which all those spellings share.
  */
 public final class RequestKey {
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-
   private RequestKey() {}
 
   public static String of(GenerateContentRequest request) {
@@ -47,7 +45,7 @@ public final class RequestKey {
 
   public static GenerateContentRequest parseEcho(JsonNode echoedRequest) throws InvalidProtocolBufferException {
     GenerateContentRequest.Builder b = GenerateContentRequest.newBuilder();
-    PARSER.merge(withoutNulls(echoedRequest).toString(), b);
+    dev.vbatch.util.ProtoJson.merge(echoedRequest, b);
     return b.build();
   }
 

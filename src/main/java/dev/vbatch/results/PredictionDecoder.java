@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
  * to JSON to a value validated against the job's schema, or a failure that says why.
  */
 public final class PredictionDecoder {
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final ObjectReader STRICT =
       Json.MAPPER.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Set<Candidate.FinishReason> BLOCKED =
@@ -73,7 +72,7 @@ public final class PredictionDecoder {
     GenerateContentResponse response;
     try {
       GenerateContentResponse.Builder b = GenerateContentResponse.newBuilder();
-      PARSER.merge(RequestKey.withoutNulls(responseNode).toString(), b);
+      dev.vbatch.util.ProtoJson.merge(responseNode, b);
       response = b.build();
     } catch (InvalidProtocolBufferException e) {
       return Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: " + e.getMessage(), Usage.NONE);

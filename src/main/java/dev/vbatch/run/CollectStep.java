@@ -11,8 +11,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +24,15 @@ import java.util.Set;
  * and reported, never guessed.
  */
 public final class CollectStep {
+  private static final int THREADS = Runtime.getRuntime().availableProcessors();
+  private static final int BATCH = 512;
+  private static final java.util.concurrent.ExecutorService DECODERS =
+      java.util.concurrent.Executors.newFixedThreadPool(THREADS, r -> {
+        Thread t = new Thread(r, "vbatch-decode");
+        t.setDaemon(true);
+        return t;
+      });
+
   private CollectStep() {}
 
   /** Reads the predictions under each of {@code outputDirectories}. */
@@ -38,39 +49,66 @@ public final class CollectStep {
           continue;
         }
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(store.open(uri), StandardCharsets.UTF_8), 1 << 16)) {
-          String line;
+          // Lines are decoded in batches on every core; results are taken in file order, so what is
+          // kept and what is reported is the same as decoding one line after another.
+          java.util.ArrayDeque<java.util.concurrent.Future<List<PredictionDecoder.Decoded>>> pending = new java.util.ArrayDeque<>();
           long lineNo = 0;
-          while ((line = reader.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-              continue;
+          boolean eof = false;
+          while (!eof || !pending.isEmpty()) {
+            while (!eof && pending.size() < 2 * THREADS) {
+              List<String> batch = new ArrayList<>(BATCH);
+              String line;
+              while (batch.size() < BATCH && (line = reader.readLine()) != null) {
+                batch.add(line);
+              }
+              eof = batch.size() < BATCH;
+              if (!batch.isEmpty()) {
+                pending.add(DECODERS.submit(() -> batch.stream().map(l -> l.isBlank() ? null : decoder.decode(l)).toList()));
+              }
             }
-            lines++;
-            PredictionDecoder.Decoded d = decoder.decode(line);
-            if (d.key() == null) {
-              unmatched++;
-              events.warn(uri + " line " + lineNo + ": " + d.keyError() + "; the line is not matched to any item");
-              continue;
+            if (pending.isEmpty()) {
+              break;
             }
-            if (!knownKeys.contains(d.key())) {
-              unmatched++;
-              events.warn(uri + " line " + lineNo + ": its request matches none this run sent (key " + d.key() + "); ignored");
-              continue;
+            List<PredictionDecoder.Decoded> decoded;
+            try {
+              decoded = pending.poll().get();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new java.io.InterruptedIOException("interrupted while reading " + uri);
+            } catch (java.util.concurrent.ExecutionException e) {
+              throw new IOException("decoding " + uri + " failed: " + e.getCause(), e.getCause());
             }
-            Outcome previous = byKey.get(d.key());
-            if (previous != null) {
-              duplicates++;
-              events.warn(uri + " line " + lineNo + ": a second prediction for key " + d.key() + "; keeping the "
-                  + (previous.status() == Outcome.Status.SUCCEEDED ? "first" : "better") + " one");
-              if (previous.status() == Outcome.Status.SUCCEEDED || d.outcome().status() != Outcome.Status.SUCCEEDED) {
+            for (PredictionDecoder.Decoded d : decoded) {
+              lineNo++;
+              if (d == null) {
                 continue;
               }
-            } else {
-              usage = usage.plus(d.outcome().usage());
-            }
-            byKey.put(d.key(), d.outcome());
-            if (lines % 1000 == 0) {
-              events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));
+              lines++;
+              if (d.key() == null) {
+                unmatched++;
+                events.warn(uri + " line " + lineNo + ": " + d.keyError() + "; the line is not matched to any item");
+                continue;
+              }
+              if (!knownKeys.contains(d.key())) {
+                unmatched++;
+                events.warn(uri + " line " + lineNo + ": its request matches none this run sent (key " + d.key() + "); ignored");
+                continue;
+              }
+              Outcome previous = byKey.get(d.key());
+              if (previous != null) {
+                duplicates++;
+                events.warn(uri + " line " + lineNo + ": a second prediction for key " + d.key() + "; keeping the "
+                    + (previous.status() == Outcome.Status.SUCCEEDED ? "first" : "better") + " one");
+                if (previous.status() == Outcome.Status.SUCCEEDED || d.outcome().status() != Outcome.Status.SUCCEEDED) {
+                  continue;
+                }
+              } else {
+                usage = usage.plus(d.outcome().usage());
+              }
+              byKey.put(d.key(), d.outcome());
+              if (lines % 1000 == 0) {
+                events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));
+              }
             }
           }
         }
