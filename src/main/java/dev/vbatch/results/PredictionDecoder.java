@@ -9,7 +9,6 @@ import com.google.cloud.aiplatform.v1.GenerateContentResponse;
 import com.google.cloud.aiplatform.v1.Part;
 import com.google.cloud.aiplatform.v1.SafetyRating;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.vbatch.request.RequestKey;
 import dev.vbatch.spec.ResultSchema;
 import dev.vbatch.util.Json;
