@@ -12,6 +12,7 @@ import dev.vbatch.storage.GcsBlobStore;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.TimeSource;
 import dev.vbatch.vertex.VertexBatchJobs;
+import dev.vbatch.vertex.OnlineModel;
 import dev.vbatch.vertex.VertexOnlineModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,8 +44,9 @@ final class Backends implements AutoCloseable {
         events.debug("emulator listening on " + endpoint + " with data in " + home.resolve("emulator"));
       }
       VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, true, "vbatch-emulator", "local", version, time, events);
-      VertexOnlineModel online = VertexOnlineModel.connect(endpoint, true, "vbatch-emulator", "local", spec.modelResource(),
-          spec.online().concurrency(), version);
+      String at = endpoint;
+      OnlineModel online = new Lazy(() -> VertexOnlineModel.connect(at, true, "vbatch-emulator", "local",
+          spec.modelResource(), spec.online().concurrency(), version));
       return new Backends(new Backend("emulator", store, jobs, WaitStep.Polling.EMULATOR, online), server);
     }
     dev.vbatch.vertex.Credentials.requireApplicationDefault();
@@ -53,9 +55,48 @@ final class Backends implements AutoCloseable {
     BlobStore store = new GcsBlobStore(StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow())
         .build().getService(), spec.staging().orElseThrow());
     VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
-    VertexOnlineModel online = VertexOnlineModel.connect(endpoint, false, spec.project().orElseThrow(), location,
-        spec.modelResource(), spec.online().concurrency(), version);
+    OnlineModel online = new Lazy(() -> VertexOnlineModel.connect(endpoint, false, spec.project().orElseThrow(), location,
+        spec.modelResource(), spec.online().concurrency(), version));
     return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online), null);
+  }
+
+  /** Opens the online client on the first call, so a run that sends nothing online never creates one. */
+  private static final class Lazy implements OnlineModel {
+    /** How the client is opened. */
+    interface Opener {
+      OnlineModel open() throws IOException;
+    }
+
+    private final Opener opener;
+    private OnlineModel model;
+
+    Lazy(Opener opener) {
+      this.opener = opener;
+    }
+
+    private synchronized OnlineModel model() {
+      if (model == null) {
+        try {
+          model = opener.open();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return model;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<com.google.cloud.aiplatform.v1.GenerateContentResponse> generate(
+        com.google.cloud.aiplatform.v1.GenerateContentRequest request) {
+      return model().generate(request);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (model != null) {
+        model.close();
+      }
+    }
   }
 
   @Override

@@ -68,15 +68,7 @@ final class ConsoleSink implements EventSink {
   private void progress(Event.Progress p) {
     long pct = p.total() <= 0 ? 100 : p.done() * 100 / p.total();
     if (mode == Mode.RICH) {
-      int width = 30;
-      int filled = (int) (pct * width / 100);
-      err.print("\r" + String.format("%-8s [%s%s] %3d%% %d/%d %s", p.stage(), "#".repeat(filled),
-          " ".repeat(width - filled), pct, p.done(), p.total(), p.unit()));
-      barShown = true;
-      if (p.done() >= p.total()) {
-        err.println();
-        barShown = false;
-      }
+      bar(p.stage(), pct, p.done(), p.total(), p.unit());
       return;
     }
     long decile = pct / 10;
@@ -103,15 +95,7 @@ final class ConsoleSink implements EventSink {
     String eta = c.eta() == null ? "?" : dev.vbatch.util.Durations.format(c.eta());
     String rate = String.format("%.1f/s", c.perSecond());
     if (mode == Mode.RICH) {
-      int width = 30;
-      int filled = (int) (pct * width / 100);
-      err.print("\r" + String.format("online   [%s%s] %3d%% %d/%d %s ETA %s  ok %d  failed %d ", "#".repeat(filled),
-          " ".repeat(width - filled), pct, c.done(), c.total(), rate, eta, c.succeeded(), c.failed()));
-      barShown = true;
-      if (c.done() >= c.total()) {
-        err.println();
-        barShown = false;
-      }
+      bar("online", pct, c.done(), c.total(), rate + " ETA " + eta + "  ok " + c.succeeded() + "  failed " + c.failed() + " ");
       return;
     }
     // Plain lines: at each tenth, and at least every 30 seconds of a slow run.
@@ -138,6 +122,19 @@ final class ConsoleSink implements EventSink {
       err.println(n);
     } else {
       err.println(text);
+    }
+  }
+
+  /** One line of progress bar, redrawn in place; ended with a newline once done reaches total. */
+  private void bar(String stage, long pct, long done, long total, String tail) {
+    int width = 30;
+    int filled = (int) (pct * width / 100);
+    err.print("\r" + String.format("%-8s [%s%s] %3d%% %d/%d %s", stage, "#".repeat(filled), " ".repeat(width - filled),
+        pct, done, total, tail));
+    barShown = true;
+    if (done >= total) {
+      err.println();
+      barShown = false;
     }
   }
 

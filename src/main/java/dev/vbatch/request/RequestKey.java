@@ -1,8 +1,6 @@
 package dev.vbatch.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -12,8 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * The key that ties a prediction to its request: a hash of the request in canonical form. Vertex
@@ -47,29 +43,6 @@ public final class RequestKey {
     GenerateContentRequest.Builder b = GenerateContentRequest.newBuilder();
     dev.vbatch.util.ProtoJson.merge(echoedRequest, b);
     return b.build();
-  }
-
-  /**
-   * A copy without null members: JsonFormat rejects a null next to a set field of the same oneof
-   * ("file_data": null beside "text"), and null means absent anyway.
-   */
-  public static JsonNode withoutNulls(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode copy = ((ObjectNode) node).objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().isNull()) {
-          copy.set(e.getKey(), withoutNulls(e.getValue()));
-        }
-      }
-      return copy;
-    }
-    if (node.isArray()) {
-      ArrayNode copy = ((ArrayNode) node).arrayNode();
-      node.forEach(n -> copy.add(withoutNulls(n)));
-      return copy;
-    }
-    return node;
   }
 
   /** The request as one line of Vertex's camelCase JSON. */

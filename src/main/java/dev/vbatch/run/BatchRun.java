@@ -1,9 +1,7 @@
 package dev.vbatch.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vbatch.event.EventSink;
-import dev.vbatch.request.RequestKey;
 import dev.vbatch.results.AnswerStore;
 import dev.vbatch.results.Outcome;
 import dev.vbatch.results.OutcomeFile;
@@ -13,14 +11,9 @@ import dev.vbatch.results.Usage;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.util.AtomicFiles;
 import dev.vbatch.util.CrashPoints;
-import dev.vbatch.util.Durations;
 import dev.vbatch.util.Json;
 import dev.vbatch.util.TimeSource;
-import dev.vbatch.vertex.JobState;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -268,7 +261,7 @@ public final class BatchRun {
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> k : keys.entrySet()) {
       Outcome o = got.byKey().get(k.getKey());
-      outcomes.put(k.getKey(), o != null ? o : unanswered(byIndex.get(k.getValue())));
+      outcomes.put(k.getKey(), o != null ? o : Unanswered.of(byIndex.get(k.getValue()), spec.limits().maxWait()));
     }
     round.lines = got.lines();
     round.unmatched = got.unmatched();
@@ -286,11 +279,7 @@ public final class BatchRun {
     round.retries += done.retries();
     round.lines = done.calls();
     state.stopped = done.stopped();
-    Usage u = Usage.NONE;
-    for (Outcome o : done.outcomes().values()) {
-      u = new Usage(u.prompt() + o.usage().prompt(), u.candidates() + o.usage().candidates(),
-          u.thoughts() + o.usage().thoughts(), u.total() + o.usage().total());
-    }
+    Usage u = done.outcomes().values().stream().map(Outcome::usage).reduce(Usage.NONE, Usage::plus);
     record(state, round, done.outcomes(), u);
   }
 
@@ -306,29 +295,6 @@ public final class BatchRun {
     round.thoughtsTokens = u.thoughts();
     round.totalTokens = u.total();
     state.save(stateFile(state));
-  }
-
-  private Outcome unanswered(RunState.ShardState s) {
-    if (s == null || s.jobName == null) {
-      return Outcome.failed("missing", "this request's shard was never submitted; run the job again", Usage.NONE);
-    }
-    if (s.timedOut) {
-      return Outcome.failed("timed-out", "batch job " + s.jobName + " was cancelled after waiting longer than limits.maxWait ("
-          + Durations.format(spec.limits().maxWait()) + ") before answering this request; raise limits.maxWait or run the job again",
-          Usage.NONE);
-    }
-    JobState js = s.jobState().orElse(JobState.UNKNOWN);
-    if (js.isJobFailure()) {
-      String reason = switch (js) {
-        case EXPIRED -> "job-expired";
-        case CANCELLED -> "job-cancelled";
-        default -> "job-failed";
-      };
-      return Outcome.failed(reason, "batch job " + s.jobName + " ended " + js + " before answering this request"
-          + (s.error == null ? "" : ": " + s.error) + "; run the job again to retry it", Usage.NONE);
-    }
-    return Outcome.failed("missing", "Vertex returned no prediction for this request (job " + s.jobName + " ended "
-        + js + "); run the job again to retry it", Usage.NONE);
   }
 
   /** The keys of the round's retryable failures, with their reasons. */
@@ -352,18 +318,11 @@ public final class BatchRun {
     Map<String, Integer> shardOf = new LinkedHashMap<>();
     List<ShardSink.Shard> shards;
     try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/round-" + next + "/")) {
-      for (RunState.ShardState s : state.shardsOf(previous.round)) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(backend.store().open(s.inputUri), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = reader.readLine()) != null) {
-            if (line.isBlank()) {
-              continue;
-            }
-            JsonNode request = Json.read(line).get("request");
-            String key = RequestKey.ofEcho(request);
-            if (retry.containsKey(key) && !shardOf.containsKey(key)) {
-              shardOf.put(key, sink.add(Json.write(request)));
-            }
+      try (StagedRequests staged = new StagedRequests(backend.store(), state.shardsOf(previous.round))) {
+        while (staged.hasNext()) {
+          StagedRequests.Entry e = staged.next();
+          if (retry.containsKey(e.key()) && !shardOf.containsKey(e.key())) {
+            shardOf.put(e.key(), sink.add(Json.write(e.json())));
           }
         }
       }

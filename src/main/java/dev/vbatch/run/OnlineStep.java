@@ -1,14 +1,11 @@
 package dev.vbatch.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.aiplatform.v1.Content;
 import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import com.google.cloud.aiplatform.v1.Part;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vbatch.event.Event;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.online.OnlineExecutor;
-import dev.vbatch.request.RequestKey;
 import dev.vbatch.results.Outcome;
 import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.results.PredictionDecoder;
@@ -16,20 +13,17 @@ import dev.vbatch.results.Usage;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.storage.BlobStore;
 import dev.vbatch.util.CrashPoints;
-import dev.vbatch.util.Json;
 import dev.vbatch.util.TimeSource;
 import dev.vbatch.vertex.CloudException;
 import dev.vbatch.vertex.OnlineModel;
 import dev.vbatch.vertex.VertexOnlineModel;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,18 +75,19 @@ final class OnlineStep {
         + (o.tokensPerMinute() > 0 ? ", " + o.tokensPerMinute() + " tokens/min" : "")
         + (recorded.isEmpty() ? "" : "; " + recorded.size() + " answered before the restart are not sent again"));
     Progress progress = new Progress(toSend);
-    String[] fatal = new String[1];
+    OnlineModel.CallFailure[] fatal = new OnlineModel.CallFailure[1];
     String[] stopped = new String[1];
     long[] failedForGood = new long[1];
     OnlineExecutor executor = new OnlineExecutor(model,
         new OnlineExecutor.Settings(o.concurrency(), o.requestsPerMinute(), o.tokensPerMinute(), o.maxRetries()),
         time, new Random());
     OnlineExecutor.Stats stats;
-    try (OutcomeFile.Appender out = new OutcomeFile.Appender(checkpoint)) {
-      stats = executor.run(calls(shards, keys, recorded.keySet()), result -> {
+    try (OutcomeFile.Appender out = new OutcomeFile.Appender(checkpoint);
+        StagedRequests staged = new StagedRequests(store, shards)) {
+      stats = executor.run(calls(staged, keys, recorded.keySet()), result -> {
         String key = result.call().key();
         if (result.failure() != null && VertexOnlineModel.FATAL.contains(result.failure().code())) {
-          fatal[0] = result.failure().code() + "\u0000" + result.failure().getMessage();
+          fatal[0] = result.failure();
           return false;
         }
         Outcome outcome = result.response() != null ? decoder.outcome(result.response())
@@ -121,8 +116,8 @@ final class OnlineStep {
     }
     progress.end();
     if (fatal[0] != null) {
-      String[] parts = fatal[0].split("\u0000", 2);
-      throw new CloudException(parts[0], parts[1] + " (answers so far are kept; run the job again once this is fixed)", null);
+      throw new CloudException(fatal[0].code(), fatal[0].getMessage()
+          + " (answers so far are kept; run the job again once this is fixed)", null);
     }
     if (stopped[0] != null) {
       events.warn("stopped sending: " + stopped[0] + ". Finished results are kept; the " + (keys.size() - recorded.size())
@@ -139,40 +134,20 @@ final class OnlineStep {
   }
 
   /** The requests of {@code shards} whose key is in {@code keys} and not in {@code skip}, read lazily. */
-  private Iterator<OnlineExecutor.Call> calls(List<RunState.ShardState> shards, Set<String> keys, Set<String> skip) {
+  private Iterator<OnlineExecutor.Call> calls(StagedRequests staged, Set<String> keys, Set<String> skip) {
+    Set<String> seen = new HashSet<>();
     return new Iterator<>() {
-      private final Iterator<RunState.ShardState> shardIt = shards.iterator();
-      private final Set<String> seen = new java.util.HashSet<>();
-      private BufferedReader reader;
       private OnlineExecutor.Call next;
 
       @Override
       public boolean hasNext() {
-        try {
-          while (next == null) {
-            if (reader == null) {
-              if (!shardIt.hasNext()) {
-                return false;
-              }
-              reader = new BufferedReader(new InputStreamReader(store.open(shardIt.next().inputUri), StandardCharsets.UTF_8));
-            }
-            String line = reader.readLine();
-            if (line == null) {
-              reader.close();
-              reader = null;
-            } else if (!line.isBlank()) {
-              JsonNode requestJson = Json.read(line).get("request");
-              GenerateContentRequest request = RequestKey.parseEcho(requestJson);
-              String key = RequestKey.of(request);
-              if (keys.contains(key) && !skip.contains(key) && seen.add(key)) {
-                next = new OnlineExecutor.Call(key, request, estimate(request));
-              }
-            }
+        while (next == null && staged.hasNext()) {
+          StagedRequests.Entry e = staged.next();
+          if (keys.contains(e.key()) && !skip.contains(e.key()) && seen.add(e.key())) {
+            next = new OnlineExecutor.Call(e.key(), e.request(), estimate(e.request()));
           }
-          return true;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
         }
+        return next != null;
       }
 
       @Override

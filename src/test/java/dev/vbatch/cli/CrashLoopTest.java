@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vbatch.run.RunState;
 import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.Json;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,20 +172,11 @@ class CrashLoopTest {
   }
 
   private static Process start(Path home, Path out, String crashAt, Path log, String... extra) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        "dev.vbatch.cli.Main", "run", spec.toString(), "--home", home.toString(),
+    List<String> args = new ArrayList<>(List.of("run", spec.toString(), "--home", home.toString(),
         "--out", out.toString(), "--json"));
-    cmd.addAll(List.of(FAULTS));
-    cmd.addAll(extra.length > 0 ? List.of(extra) : List.of("--emulator-speed", "20"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("VBATCH_CRASH_AT");
-    if (crashAt != null) {
-      pb.environment().put("VBATCH_CRASH_AT", crashAt);
-    }
-    pb.redirectOutput(new File(log + ".out"));
-    pb.redirectError(new File(log + ".err"));
-    return pb.start();
+    args.addAll(List.of(FAULTS));
+    args.addAll(extra.length > 0 ? List.of(extra) : List.of("--emulator-speed", "20"));
+    return CliProcess.start(args, crashAt, log);
   }
 
   /** Each item's source, status, reason, data and attempts; messages name random job ids, so they are left out. */

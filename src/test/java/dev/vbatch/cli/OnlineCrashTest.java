@@ -7,11 +7,9 @@ import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.TimeSource;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -138,17 +136,7 @@ class OnlineCrashTest {
   }
 
   private Process start(Path home, String crashAt, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        "dev.vbatch.cli.Main", "run", spec.toString(), "--home", home.toString(),
-        "--out", tmp.resolve("out").toString(), "--json", "--emulator-endpoint", emulator.endpoint()));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("VBATCH_CRASH_AT");
-    if (crashAt != null) {
-      pb.environment().put("VBATCH_CRASH_AT", crashAt);
-    }
-    pb.redirectOutput(new File(log + ".out"));
-    pb.redirectError(new File(log + ".err"));
-    return pb.start();
+    return CliProcess.start(List.of("run", spec.toString(), "--home", home.toString(), "--out", tmp.resolve("out").toString(),
+        "--json", "--emulator-endpoint", emulator.endpoint()), crashAt, log);
   }
 }
