@@ -9,7 +9,8 @@ import java.io.IOException;
 /**
  * One request answered the way both the batch timeline and the online service answer it: the
  * responder's answer, or the row fault that hits this request (an error, a blocked, malformed or
- * truncated answer). Whether a fault hits depends on the seed and {@code subject} only.
+ * truncated answer). Whether a fault hits depends on the seed and {@code subject} only; callers
+ * build subjects from {@link #subjectKey}.
  */
 final class EmulatedModel {
   /** An answer: a response, or an INVALID_ARGUMENT error with its message. */
@@ -21,6 +22,25 @@ final class EmulatedModel {
   EmulatedModel(Responder responder, Faults faults) {
     this.responder = responder;
     this.faults = faults;
+  }
+
+  /**
+   * What faults and placeholder values are drawn from: the request's key with each file referred to
+   * by its name only. Staged files are named by their content, so this depends on the content and not
+   * on where the files were staged (a test's temporary directory, a bucket): a seeded run draws the
+   * same faults wherever it runs.
+   */
+  static String subjectKey(GenerateContentRequest request) {
+    GenerateContentRequest.Builder b = request.toBuilder();
+    for (com.google.cloud.aiplatform.v1.Content.Builder c : b.getContentsBuilderList()) {
+      for (com.google.cloud.aiplatform.v1.Part.Builder p : c.getPartsBuilderList()) {
+        if (p.hasFileData()) {
+          String uri = p.getFileData().getFileUri();
+          p.getFileDataBuilder().setFileUri(uri.substring(uri.lastIndexOf('/') + 1));
+        }
+      }
+    }
+    return dev.vbatch.request.RequestKey.of(b.build());
   }
 
   /** Counts the request's prompt tokens as the model reads them (files included). */

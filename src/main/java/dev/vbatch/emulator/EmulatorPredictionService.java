@@ -70,13 +70,14 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
     GenerateContentRequest asBuilt = request.toBuilder().clearModel().build();
     String key = RequestKey.of(asBuilt);
     int call = calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-    String subject = key + "/online-" + call;
+    String drawKey = EmulatedModel.subjectKey(asBuilt);
+    String subject = drawKey + "/online-" + call;
     Runnable answer;
     if (faults.hits("transient", subject)) {
       answer = () -> observer.onError(transientError(subject));
     } else {
       String modelId = request.getModel().substring(request.getModel().lastIndexOf('/') + 1);
-      EmulatedModel.Answer a = model.answer(asBuilt, key, subject, modelId + " (vbatch emulator)");
+      EmulatedModel.Answer a = model.answer(asBuilt, drawKey, subject, modelId + " (vbatch emulator)");
       answer = a.response() != null
           ? () -> {
             observer.onNext(a.response());

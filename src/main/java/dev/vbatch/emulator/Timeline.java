@@ -189,9 +189,9 @@ final class Timeline {
       return line;
     }
     // Faults depend on the seed, the request's content and the job's sequence number, not on the
-    // job's random id: a seeded run is reproduced exactly in any process, and a request sent again
-    // in a later job (a retry) gets a fresh draw, as on Vertex.
-    String key = dev.vbatch.request.RequestKey.of(request);
+    // job's random id or where files were staged: a seeded run is reproduced exactly in any process
+    // and directory, and a request sent again in a later job (a retry) gets a fresh draw, as on Vertex.
+    String key = EmulatedModel.subjectKey(request);
     String subject = key + "/" + sequence;
     line.put("status", "");
     line.put("processed_time", PROCESSED_TIME.format(now));

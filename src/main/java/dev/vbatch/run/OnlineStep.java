@@ -105,7 +105,7 @@ final class OnlineStep {
         }
         progress.add(outcome.status() == Outcome.Status.SUCCEEDED);
         if (outcome.status() != Outcome.Status.SUCCEEDED && o.maxFailed() >= 0 && ++failedForGood[0] > o.maxFailed()) {
-          stopped[0] = failedForGood[0] + " requests failed for good, more than online.maxFailed (" + o.maxFailed()
+          stopped[0] = stopped[0] != null ? stopped[0] : failedForGood[0] + " requests failed for good, more than online.maxFailed (" + o.maxFailed()
               + "); the last: " + outcome.reason() + ": " + outcome.message();
           return false;
         }

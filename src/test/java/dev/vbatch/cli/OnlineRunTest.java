@@ -77,12 +77,14 @@ class OnlineRunTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.JOB_FAILED);
     JsonNode s = r.json();
     assertThat(s.path("items").asInt()).isEqualTo(60);
-    assertThat(s.path("byReason").path("request-error").asInt()).isEqualTo(6);
+    // The 6th failure stops the sending; the one other call then in flight (concurrency 2) may fail too.
+    int failed = s.path("byReason").path("request-error").asInt();
+    assertThat(failed).isBetween(6, 7);
     assertThat(s.path("byReason").path("stopped").asInt()).isPositive();
-    assertThat(s.path("succeeded").asInt() + 6 + s.path("byReason").path("stopped").asInt()).isEqualTo(60);
+    assertThat(s.path("succeeded").asInt() + failed + s.path("byReason").path("stopped").asInt()).isEqualTo(60);
     assertThat(s.path("rounds")).as("no retry round after a stop").hasSize(1);
     assertThat(s.path("stopped").asText()).contains("more than online.maxFailed (5)");
-    assertThat(r.err()).contains("stopped sending: 6 requests failed for good");
+    assertThat(r.err()).contains("stopped sending: 6 requests failed for good, more than online.maxFailed (5)");
     // A second run sends only what was not answered: the successes are reused.
     CliHarness.Result again = cli.run("run", spec.toString(), "--out", tmp.resolve("out2").toString(), "--json",
         "--emulator-fault", "row-error=0.5", "--emulator-seed", "2");
