@@ -16,7 +16,7 @@ public final class Durations {
       try {
         return Duration.parse(s.toUpperCase());
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("write a duration such as 90s, 30m, 6h, 2d or 1h30m");
+        throw new IllegalArgumentException("write a duration such as 200ms, 90s, 30m, 6h, 2d or 1h30m");
       }
     }
     Matcher m = PART.matcher(s);
@@ -34,7 +34,7 @@ public final class Durations {
       end = m.end();
     }
     if (end == 0 || end != s.length()) {
-      throw new IllegalArgumentException("write a duration such as 90s, 30m, 6h, 2d or 1h30m");
+      throw new IllegalArgumentException("write a duration such as 200ms, 90s, 30m, 6h, 2d or 1h30m");
     }
     return total;
   }
