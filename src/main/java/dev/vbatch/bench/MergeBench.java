@@ -11,11 +11,15 @@ import com.google.cloud.aiplatform.v1.Part;
 import dev.vbatch.emulator.Echo;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.request.RequestKey;
-import dev.vbatch.results.Outcome;
 import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.results.PredictionDecoder;
+import dev.vbatch.results.AnswerStore;
 import dev.vbatch.run.CollectStep;
 import dev.vbatch.run.Collected;
+import dev.vbatch.run.Ledger;
+import dev.vbatch.run.ResultsStep;
+import dev.vbatch.util.KeyTable;
+import java.io.BufferedReader;
 import dev.vbatch.spec.ResultSchema;
 import dev.vbatch.spec.SchemaConverter;
 import dev.vbatch.storage.LocalBlobStore;
@@ -79,10 +83,13 @@ public final class MergeBench {
       order[j] = t;
     }
     try (BufferedWriter keys = Files.newBufferedWriter(dir.resolve("round-1.keys"));
+        BufferedWriter items = Files.newBufferedWriter(dir.resolve("items.jsonl"));
         BufferedWriter out = Files.newBufferedWriter(dir.resolve("output/predictions.jsonl"))) {
-      // Keys in input order; predictions shuffled.
+      // Keys and the ledger in input order; predictions shuffled.
       for (int i = 0; i < m; i++) {
-        keys.write(RequestKey.of(request(i, generation)) + "\t0\n");
+        String key = RequestKey.of(request(i, generation));
+        keys.write(key + "\t0\n");
+        items.write(Json.write(new Ledger.Entry("inputs/doc-" + i + ".txt", key, 0, null, null, false)) + "\n");
       }
       for (int i : order) {
         GenerateContentRequest request = request(i, generation);
@@ -123,23 +130,28 @@ public final class MergeBench {
     Path predictions = dir.resolve("output/predictions.jsonl");
     double mb = Files.size(predictions) / 1e6;
     long t0 = System.nanoTime();
-    Map<String, Integer> keys = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(dir.resolve("round-1.keys"), StandardCharsets.US_ASCII)) {
-      keys.put(line.substring(0, line.indexOf('\t')), 0);
+    KeyTable keys = new KeyTable();
+    try (BufferedReader reader = Files.newBufferedReader(dir.resolve("round-1.keys"), StandardCharsets.US_ASCII)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        keys.add(line.substring(0, line.indexOf('\t')));
+      }
     }
     LocalBlobStore store = new LocalBlobStore(dir);
     PredictionDecoder decoder = new PredictionDecoder(new ResultSchema(Json.read(SCHEMA)), 0);
-    Collected got = CollectStep.run(List.of(store.uri("output")), keys.keySet(), store, decoder, EventSink.NONE);
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (String k : keys.keySet()) {
-      outcomes.put(k, got.byKey().get(k));
-    }
-    OutcomeFile.write(dir.resolve("round-1.jsonl"), outcomes, Map.of());
+    Collected[] got = new Collected[1];
+    OutcomeFile.write(dir.resolve("round-1.jsonl"), Map.of(), out ->
+        got[0] = CollectStep.run(List.of(store.uri("output")), keys, store, decoder, EventSink.NONE, out));
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long succeeded = outcomes.values().stream().filter(o -> o != null && o.status() == Outcome.Status.SUCCEEDED).count();
-    long lines = got.lines();
+    long lines = got[0].lines();
     System.out.printf("merge:  %,d lines, %.1f MB in %.2f s: %,.0f lines/s, %.1f MB/s; %,d succeeded, %d unmatched%n",
-        lines, mb, seconds, lines / seconds, mb / seconds, succeeded, got.unmatched());
+        lines, mb, seconds, lines / seconds, mb / seconds, got[0].succeeded(), got[0].unmatched());
+    long w0 = System.nanoTime();
+    ResultsStep.Done done = ResultsStep.run(dir, List.of(1), dir.resolve("out"), Set.of(),
+        new AnswerStore(dir.resolve("answers")), "bench", "gemini-2.5-flash");
+    double write = (System.nanoTime() - w0) / 1e9;
+    System.out.printf("write:  results.jsonl for %,d items (join by key, input order) in %.2f s: %,.0f items/s%n",
+        done.counts().items(), write, done.counts().items() / write);
     System.out.printf("memory: peak heap %.0f MB (max %.0f MB), peak RSS %s%n", peakHeap() / 1e6,
         Runtime.getRuntime().maxMemory() / 1e6, peakRss());
     double floor = floor(predictions);

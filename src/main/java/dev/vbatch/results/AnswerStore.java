@@ -40,9 +40,26 @@ public final class AnswerStore {
 
   /** Records a run's successful answers; writing the same run again replaces its file. */
   public void record(String runId, String model, Map<String, Outcome> succeeded) throws IOException {
-    if (succeeded.isEmpty()) {
-      return;
+    record(runId, model, sink -> {
+      for (Map.Entry<String, Outcome> e : succeeded.entrySet()) {
+        sink.add(e.getKey(), e.getValue());
+      }
+    });
+  }
+
+  /**
+   * Records the successful answers {@code body} hands over, streamed; writing the same run again
+   * replaces its file, and a run with none leaves no file.
+   */
+  public void record(String runId, String model, OutcomeFile.Body body) throws IOException {
+    Path file = dir.resolve(runId + ".jsonl");
+    long[] added = new long[1];
+    OutcomeFile.write(file, Map.of("model", model, "runId", runId), sink -> body.writeTo((key, outcome) -> {
+      added[0]++;
+      sink.add(key, outcome);
+    }));
+    if (added[0] == 0) {
+      Files.delete(file);
     }
-    OutcomeFile.write(dir.resolve(runId + ".jsonl"), succeeded, Map.of("model", model, "runId", runId));
   }
 }

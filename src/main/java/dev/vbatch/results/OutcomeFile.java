@@ -22,17 +22,141 @@ public final class OutcomeFile {
   private OutcomeFile() {}
 
   public static void write(Path file, Map<String, Outcome> outcomes, Map<String, String> extra) throws IOException {
+    write(file, extra, sink -> {
+      for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+        sink.add(e.getKey(), e.getValue());
+      }
+    });
+  }
+
+  /** Takes outcomes one at a time. */
+  @FunctionalInterface
+  public interface Sink {
+    void add(String key, Outcome outcome) throws IOException;
+  }
+
+  /** Writes the outcomes it is given, one a line. */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(Sink sink) throws IOException;
+  }
+
+  /**
+   * Streams outcomes into {@code file} as {@code body} hands them over, with {@code extra} fields on
+   * every line; the file appears whole, or not at all, when the body returns.
+   */
+  public static void write(Path file, Map<String, String> extra, Body body) throws IOException {
     AtomicFiles.write(file, out -> {
       try (JsonGenerator g = Json.MAPPER.createGenerator((OutputStream) out)) {
         g.setRootValueSeparator(null);
-        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
-          ObjectNode n = toJson(e.getKey(), e.getValue());
+        body.writeTo((key, outcome) -> {
+          ObjectNode n = toJson(key, outcome);
           extra.forEach(n::put);
           Json.MAPPER.writeTree(g, n);
           g.writeRaw('\n');
-        }
+        });
       }
     });
+  }
+
+  /** Where a line is in an outcome file, and what it says without its data. */
+  public record Entry(String key, Outcome.Status status, String reason, long offset, int length) {}
+
+  /**
+   * Visits every line of {@code file} with its key, status, reason and position, reading no more of
+   * it than that: a large file is scanned without holding its data.
+   */
+  public static void scan(Path file, java.util.function.Consumer<Entry> visitor) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      int start = 0;
+      int end = 0;
+      long base = 0;
+      while (true) {
+        int nl = -1;
+        for (int i = start; i < end; i++) {
+          if (buf[i] == '\n') {
+            nl = i;
+            break;
+          }
+        }
+        if (nl < 0) {
+          if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            base += start;
+            end -= start;
+            start = 0;
+          }
+          if (end == buf.length) {
+            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+          }
+          int n = in.read(buf, end, buf.length - end);
+          if (n < 0) {
+            if (end > start) {
+              visitor.accept(header(file, buf, start, end - start, base + start));
+            }
+            return;
+          }
+          end += n;
+          continue;
+        }
+        if (nl > start) {
+          visitor.accept(header(file, buf, start, nl - start, base + start));
+        }
+        start = nl + 1;
+      }
+    }
+  }
+
+  private static Entry header(Path file, byte[] buf, int from, int length, long offset) throws IOException {
+    String key = null;
+    String status = null;
+    String reason = null;
+    try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(buf, from, length)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new IOException(file + ": a line at byte " + offset + " is not a JSON object");
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "key" -> key = p.getValueAsString();
+          case "status" -> status = p.getValueAsString();
+          case "reason" -> reason = p.getValueAsString();
+          default -> p.skipChildren();
+        }
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(file + ": the line at byte " + offset + " is damaged: " + e.getOriginalMessage(), e);
+    }
+    if (key == null || status == null) {
+      throw new IOException(file + ": the line at byte " + offset + " has no key or status");
+    }
+    return new Entry(key, Outcome.Status.valueOf(status), reason, offset, length);
+  }
+
+  /** Reads single lines that {@link #scan} found, by position. */
+  public static final class Lines implements AutoCloseable {
+    private final java.nio.channels.FileChannel channel;
+
+    public Lines(Path file) throws IOException {
+      channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+    }
+
+    public Outcome read(long offset, int length) throws IOException {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(length);
+      while (b.hasRemaining()) {
+        if (channel.read(b, offset + b.position()) < 0) {
+          throw new java.io.EOFException("the outcome file ends before byte " + (offset + length));
+        }
+      }
+      return fromJson(Json.MAPPER.readTree(b.array()));
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   /** Reads the lines that {@code accept} takes; for a key seen twice, the later line wins. */

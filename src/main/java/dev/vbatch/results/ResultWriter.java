@@ -31,7 +31,28 @@ public final class ResultWriter {
     }
   }
 
+  /** Takes result lines one at a time, in input order. */
+  @FunctionalInterface
+  public interface Sink {
+    void add(Line line) throws IOException;
+  }
+
+  /** Hands over every item's line, in input order. */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(Sink sink) throws IOException;
+  }
+
   public static Counts write(Path outDir, List<Line> lines) throws IOException {
+    return write(outDir, sink -> {
+      for (Line line : lines) {
+        sink.add(line);
+      }
+    });
+  }
+
+  /** Streams the lines {@code body} hands over into both files; neither holds more than one line in memory. */
+  public static Counts write(Path outDir, Body body) throws IOException {
     long[] counts = new long[3];
     Map<String, Long> byReason = new TreeMap<>();
     Path results = outDir.resolve("results.jsonl");
@@ -42,7 +63,7 @@ public final class ResultWriter {
               JsonGenerator f = Json.MAPPER.createGenerator((OutputStream) failuresOut)) {
             r.setRootValueSeparator(null);
             f.setRootValueSeparator(null);
-            for (Line item : lines) {
+            body.writeTo(item -> {
               Outcome o = item.outcome();
               counts[o.status().ordinal()]++;
               if (o.reason() != null) {
@@ -55,10 +76,10 @@ public final class ResultWriter {
                 Json.MAPPER.writeTree(f, line);
                 f.writeRaw('\n');
               }
-            }
+            });
           }
         }));
-    return new Counts(lines.size(), counts[0], counts[1], counts[2], byReason);
+    return new Counts(counts[0] + counts[1] + counts[2], counts[0], counts[1], counts[2], byReason);
   }
 
   static ObjectNode record(Line item, Outcome o) {

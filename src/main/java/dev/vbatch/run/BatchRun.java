@@ -251,22 +251,23 @@ public final class BatchRun {
   }
 
   private void collect(RunState state, RunState.RoundState round) throws IOException {
-    Map<String, Integer> keys = RunFiles.readKeys(files(state).keys(round.round));
+    RunFiles.Keys keys = RunFiles.readKeyTable(files(state).keys(round.round));
     List<RunState.ShardState> shards = state.shardsOf(round.round);
     List<String> dirs = shards.stream().filter(s -> s.outputDirectory != null).map(s -> s.outputDirectory).toList();
     PredictionDecoder decoder = new PredictionDecoder(spec.resultSchema(), spec.generation().getMaxOutputTokens());
-    Collected got = CollectStep.run(dirs, keys.keySet(), backend.store(), decoder, events);
     Map<Integer, RunState.ShardState> byIndex = new HashMap<>();
     shards.forEach(s -> byIndex.put(s.index, s));
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (Map.Entry<String, Integer> k : keys.entrySet()) {
-      Outcome o = got.byKey().get(k.getKey());
-      outcomes.put(k.getKey(), o != null ? o : Unanswered.of(byIndex.get(k.getValue()), spec.limits().maxWait()));
-    }
-    round.lines = got.lines();
-    round.unmatched = got.unmatched();
-    round.duplicates = got.duplicates();
-    record(state, round, outcomes, got.usage());
+    Collected[] got = new Collected[1];
+    OutcomeFile.write(files(state).outcomes(round.round), Map.of(), out -> {
+      got[0] = CollectStep.run(dirs, keys.table(), backend.store(), decoder, events, out);
+      for (int id = got[0].answered().nextClearBit(0); id < keys.table().size(); id = got[0].answered().nextClearBit(id + 1)) {
+        out.add(keys.table().key(id), Unanswered.of(byIndex.get(keys.shards()[id]), spec.limits().maxWait()));
+      }
+    });
+    round.lines = got[0].lines();
+    round.unmatched = got[0].unmatched();
+    round.duplicates = got[0].duplicates();
+    collected(state, round, got[0].succeeded(), keys.table().size() - got[0].succeeded(), got[0].usage());
   }
 
   /** An online round: its requests sent as generateContent calls, checkpointed as they are answered. */
@@ -280,16 +281,17 @@ public final class BatchRun {
     round.lines = done.calls();
     state.stopped = done.stopped();
     Usage u = done.outcomes().values().stream().map(Outcome::usage).reduce(Usage.NONE, Usage::plus);
-    record(state, round, done.outcomes(), u);
+    OutcomeFile.write(files.outcomes(round.round), done.outcomes(), Map.of());
+    long succeeded = done.outcomes().values().stream().filter(o -> o.status() == Outcome.Status.SUCCEEDED).count();
+    collected(state, round, succeeded, done.outcomes().size() - succeeded, u);
   }
 
-  /** Writes a round's outcomes and marks it collected: the one way a round ends, batch or online. */
-  private void record(RunState state, RunState.RoundState round, Map<String, Outcome> outcomes, Usage u) throws IOException {
-    OutcomeFile.write(files(state).outcomes(round.round), outcomes, Map.of());
+  /** Marks a round collected once its outcomes are written: the one way a round ends, batch or online. */
+  private void collected(RunState state, RunState.RoundState round, long succeeded, long failed, Usage u) throws IOException {
     CrashPoints.hit("collect.written");
     round.collected = true;
-    round.succeeded = outcomes.values().stream().filter(o -> o.status() == Outcome.Status.SUCCEEDED).count();
-    round.failed = outcomes.size() - round.succeeded;
+    round.succeeded = succeeded;
+    round.failed = failed;
     round.promptTokens = u.prompt();
     round.candidatesTokens = u.candidates();
     round.thoughtsTokens = u.thoughts();
@@ -300,9 +302,11 @@ public final class BatchRun {
   /** The keys of the round's retryable failures, with their reasons. */
   private Map<String, String> retryable(RunState state, RunState.RoundState round) throws IOException {
     Map<String, String> retry = new LinkedHashMap<>();
-    OutcomeFile.read(files(state).outcomes(round.round), n -> true).forEach((k, o) -> {
-      if (o.status() == Outcome.Status.FAILED && RETRYABLE.contains(o.reason())) {
-        retry.put(k, o.reason());
+    OutcomeFile.scan(files(state).outcomes(round.round), e -> {
+      if (e.status() == Outcome.Status.SUCCEEDED) {
+        retry.remove(e.key());
+      } else if (RETRYABLE.contains(e.reason())) {
+        retry.put(e.key(), e.reason());
       }
     });
     return retry;
@@ -341,52 +345,17 @@ public final class BatchRun {
   }
 
   private RunReport write(RunState state) throws IOException {
-    RunFiles files = files(state);
     state.stage = "write";
     state.save(stateFile(state));
-    List<Ledger.Entry> ledger = Ledger.read(files.items());
-    Map<String, Outcome> reused = OutcomeFile.read(files.reused(), n -> true);
-    Map<String, Outcome> best = new HashMap<>();
-    Map<String, Integer> attempts = new HashMap<>();
-    for (RunState.RoundState r : state.rounds) {
-      if (!r.collected) {
-        continue;
-      }
-      OutcomeFile.read(files.outcomes(r.round), n -> true).forEach((k, o) -> {
-        attempts.merge(k, 1, Integer::sum);
-        Outcome prev = best.get(k);
-        if (prev == null || prev.status() != Outcome.Status.SUCCEEDED) {
-          best.put(k, o);
-        }
-      });
-    }
-    List<ResultWriter.Line> lines = new ArrayList<>(ledger.size());
-    for (Ledger.Entry e : ledger) {
-      Outcome o;
-      if (e.isSkipped()) {
-        o = Outcome.skipped(e.skipReason(), e.skipMessage());
-      } else if (e.reused()) {
-        o = reused.getOrDefault(e.key(), Outcome.failed("missing", "the earlier answer for this request was not found; run again with --refresh", Usage.NONE));
-      } else {
-        o = best.getOrDefault(e.key(), Outcome.failed("missing", "no outcome was recorded for this request; run the job again", Usage.NONE));
-      }
-      lines.add(new ResultWriter.Line(e.source(), e.key(), o, e.key() == null ? 0 : attempts.getOrDefault(e.key(), 0), e.reused()));
-    }
-    ResultWriter.Counts counts = ResultWriter.write(outDir, lines);
+    List<Integer> rounds = state.rounds.stream().filter(r -> r.collected).map(r -> r.round).toList();
+    ResultsStep.Done done = ResultsStep.run(files(state).dir(), rounds, outDir, JOB_REASONS, answers, state.runId, spec.model());
     CrashPoints.hit("write.results");
-    Map<String, Outcome> fresh = new LinkedHashMap<>();
-    best.forEach((k, o) -> {
-      if (o.status() == Outcome.Status.SUCCEEDED) {
-        fresh.put(k, o);
-      }
-    });
-    answers.record(state.runId, spec.model(), fresh);
-    long lostToJobs = lines.stream().filter(l -> l.outcome().reason() != null && JOB_REASONS.contains(l.outcome().reason())).count();
-    ObjectNode summary = RunSummary.of(spec, backend.name(), outDir, state, ledger, counts, attempts);
+    ResultWriter.Counts counts = done.counts();
+    ObjectNode summary = RunSummary.of(spec, backend.name(), outDir, state, done);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
     state.stage = "done";
     state.save(stateFile(state));
-    return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), (int) lostToJobs);
+    return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), (int) done.lostToJobs());
   }
 
   private double seconds(Instant since) {

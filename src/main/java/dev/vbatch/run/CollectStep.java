@@ -3,20 +3,19 @@ package dev.vbatch.run;
 import dev.vbatch.event.Event;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.results.Outcome;
+import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.results.PredictionDecoder;
 import dev.vbatch.results.Usage;
 import dev.vbatch.storage.BlobStore;
 import dev.vbatch.util.CrashPoints;
+import dev.vbatch.util.KeyTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Streams every predictions file in each job's outputInfo.gcsOutputDirectory and maps each line to
@@ -33,12 +32,23 @@ public final class CollectStep {
         return t;
       });
 
+  private static final byte NONE = 0;
+  private static final byte FAILED = 1;
+  private static final byte SUCCEEDED = 2;
+
   private CollectStep() {}
 
-  /** Reads the predictions under each of {@code outputDirectories}. */
-  public static Collected run(Collection<String> outputDirectories, Set<String> knownKeys, BlobStore store,
-      PredictionDecoder decoder, EventSink events) throws IOException {
-    Map<String, Outcome> byKey = new HashMap<>();
+  /**
+   * Reads the predictions under each of {@code outputDirectories} and hands each known key's outcome
+   * to {@code out} as it is decoded, so nothing grows with the number of predictions but a status
+   * byte per key. A key's later line is handed over only when it succeeded and the earlier one did
+   * not, so for a key given twice the later outcome is the one to keep.
+   */
+  public static Collected run(Collection<String> outputDirectories, KeyTable knownKeys, BlobStore store,
+      PredictionDecoder decoder, EventSink events, OutcomeFile.Sink out) throws IOException {
+    byte[] status = new byte[knownKeys.size()];
+    long answered = 0;
+    long succeeded = 0;
     long lines = 0;
     long unmatched = 0;
     long duplicates = 0;
@@ -89,25 +99,29 @@ public final class CollectStep {
                 events.warn(uri + " line " + lineNo + ": " + d.keyError() + "; the line is not matched to any item");
                 continue;
               }
-              if (!knownKeys.contains(d.key())) {
+              int id = knownKeys.find(d.key());
+              if (id < 0) {
                 unmatched++;
                 events.warn(uri + " line " + lineNo + ": its request matches none this run sent (key " + d.key() + "); ignored");
                 continue;
               }
-              Outcome previous = byKey.get(d.key());
-              if (previous != null) {
+              boolean ok = d.outcome().status() == Outcome.Status.SUCCEEDED;
+              if (status[id] != NONE) {
                 duplicates++;
                 events.warn(uri + " line " + lineNo + ": a second prediction for key " + d.key() + "; keeping the "
-                    + (previous.status() == Outcome.Status.SUCCEEDED ? "first" : "better") + " one");
-                if (previous.status() == Outcome.Status.SUCCEEDED || d.outcome().status() != Outcome.Status.SUCCEEDED) {
+                    + (status[id] == SUCCEEDED ? "first" : "better") + " one");
+                if (status[id] == SUCCEEDED || !ok) {
                   continue;
                 }
               } else {
+                answered++;
                 usage = usage.plus(d.outcome().usage());
               }
-              byKey.put(d.key(), d.outcome());
+              status[id] = ok ? SUCCEEDED : FAILED;
+              succeeded += ok ? 1 : 0;
+              out.add(d.key(), d.outcome());
               if (lines % 1000 == 0) {
-                events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));
+                events.emit(new Event.Progress("collect", answered, knownKeys.size(), "requests"));
               }
             }
           }
@@ -115,7 +129,13 @@ public final class CollectStep {
         CrashPoints.hit("collect.file");
       }
     }
-    events.emit(new Event.Progress("collect", byKey.size(), knownKeys.size(), "requests"));
-    return new Collected(byKey, lines, unmatched, duplicates, usage);
+    events.emit(new Event.Progress("collect", answered, knownKeys.size(), "requests"));
+    java.util.BitSet answeredIds = new java.util.BitSet(status.length);
+    for (int id = 0; id < status.length; id++) {
+      if (status[id] != NONE) {
+        answeredIds.set(id);
+      }
+    }
+    return new Collected(answeredIds, succeeded, lines, unmatched, duplicates, usage);
   }
 }

@@ -54,6 +54,25 @@ public final class Ledger {
     });
   }
 
+  /** Takes ledger entries one at a time. */
+  @FunctionalInterface
+  public interface Visitor {
+    void visit(Entry entry) throws IOException;
+  }
+
+  /** Visits every entry in input order, holding one at a time. */
+  public static void forEach(Path file, Visitor visitor) throws IOException {
+    com.fasterxml.jackson.databind.ObjectReader reader = Json.MAPPER.readerFor(Entry.class);
+    try (BufferedReader lines = Files.newBufferedReader(file)) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (!line.isBlank()) {
+          visitor.visit(reader.readValue(line));
+        }
+      }
+    }
+  }
+
   public static List<Entry> read(Path file) throws IOException {
     List<Entry> entries = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(file)) {

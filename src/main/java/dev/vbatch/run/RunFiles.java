@@ -1,6 +1,7 @@
 package dev.vbatch.run;
 
 import dev.vbatch.util.AtomicFiles;
+import dev.vbatch.util.KeyTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,28 @@ record RunFiles(Path dir) {
       }
       out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
     });
+  }
+
+  /** A round's keys, numbered in file order, and the shard of each. */
+  record Keys(KeyTable table, int[] shards) {}
+
+  static Keys readKeyTable(Path file) throws IOException {
+    KeyTable table = new KeyTable();
+    int[] shards = new int[1024];
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        int tab = line.indexOf('\t');
+        if (tab > 0) {
+          int id = table.add(line.substring(0, tab));
+          if (id >= shards.length) {
+            shards = java.util.Arrays.copyOf(shards, shards.length * 2);
+          }
+          shards[id] = Integer.parseInt(line.substring(tab + 1));
+        }
+      }
+    }
+    return new Keys(table, shards);
   }
 
   static Map<String, Integer> readKeys(Path file) throws IOException {

@@ -19,8 +19,8 @@ import java.util.Map;
 final class RunSummary {
   private RunSummary() {}
 
-  static ObjectNode of(JobSpec spec, String backend, Path outDir, RunState state, List<Ledger.Entry> ledger,
-      ResultWriter.Counts counts, Map<String, Integer> attempts) {
+  static ObjectNode of(JobSpec spec, String backend, Path outDir, RunState state, ResultsStep.Done results) {
+    ResultWriter.Counts counts = results.counts();
     ObjectNode s = Json.object();
     s.put("runId", state.runId);
     s.put("job", spec.name());
@@ -35,8 +35,8 @@ final class RunSummary {
     ObjectNode byReason = s.putObject("byReason");
     counts.byReason().forEach(byReason::put);
     ObjectNode req = s.putObject("requests");
-    long sendable = ledger.stream().filter(e -> !e.isSkipped()).count();
-    long distinct = ledger.stream().map(Ledger.Entry::key).filter(java.util.Objects::nonNull).distinct().count();
+    long sendable = results.sendable();
+    long distinct = results.distinct();
     req.put("distinct", distinct);
     req.put("deduplicated", sendable - distinct);
     req.put("sent", state.rounds.isEmpty() ? 0 : state.rounds.get(0).requests);
@@ -60,7 +60,7 @@ final class RunSummary {
       duplicates += r.duplicates;
       u = u.plus(new Usage(r.promptTokens, r.candidatesTokens, r.thoughtsTokens, r.totalTokens));
     }
-    s.put("retried", attempts.values().stream().filter(a -> a > 1).count());
+    s.put("retried", results.retried());
     ArrayNode jobList = s.putArray("jobs");
     int jobFailures = 0;
     for (RunState.ShardState sh : state.shards) {

@@ -6,15 +6,17 @@ import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import dev.vbatch.event.Event;
 import dev.vbatch.request.RequestKey;
 import dev.vbatch.results.Outcome;
+import dev.vbatch.results.OutcomeFile;
 import dev.vbatch.results.PredictionDecoder;
 import dev.vbatch.spec.ResultSchema;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.Json;
+import dev.vbatch.util.KeyTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,20 +48,30 @@ class CollectStepTest {
     Files.writeString(outDir.resolve("README.txt"), "not a predictions file");
     LocalBlobStore store = new LocalBlobStore(tmp);
     List<Event> events = new ArrayList<>();
-    Set<String> keys = Set.of(RequestKey.of(a), RequestKey.of(b), RequestKey.of(c));
+    KeyTable keys = new KeyTable();
+    keys.add(RequestKey.of(a));
+    keys.add(RequestKey.of(b));
+    keys.add(RequestKey.of(c));
     PredictionDecoder decoder = new PredictionDecoder(new ResultSchema(Json.read("{\"type\":\"object\"}")), 0);
 
-    Collected got = CollectStep.run(List.of(store.uri("out")), keys, store, decoder, events::add);
+    Collected[] got = new Collected[1];
+    Path round = tmp.resolve("round-1.jsonl");
+    OutcomeFile.write(round, Map.of(), out -> got[0] = CollectStep.run(List.of(store.uri("out")), keys, store, decoder, events::add, out));
 
-    assertThat(got.lines()).isEqualTo(6);
-    assertThat(got.unmatched()).isEqualTo(2);
-    assertThat(got.duplicates()).isEqualTo(2);
-    assertThat(got.byKey()).containsOnlyKeys(RequestKey.of(a), RequestKey.of(b));
-    // a: the later success replaces the earlier failure; b: the first success is kept.
-    assertThat(got.byKey().get(RequestKey.of(a)).data().get("v").asInt()).isEqualTo(1);
-    assertThat(got.byKey().get(RequestKey.of(b)).data().get("v").asInt()).isEqualTo(2);
-    assertThat(got.byKey().get(RequestKey.of(a)).status()).isEqualTo(Outcome.Status.SUCCEEDED);
-    assertThat(got.usage().total()).isEqualTo(10);
+    assertThat(got[0].lines()).isEqualTo(6);
+    assertThat(got[0].unmatched()).isEqualTo(2);
+    assertThat(got[0].duplicates()).isEqualTo(2);
+    assertThat(got[0].succeeded()).isEqualTo(2);
+    assertThat(got[0].answered().stream().toArray()).containsExactly(0, 1);
+    // Read back as every reader does (a key's later line wins). a: the later success replaces the
+    // earlier failure; b: the first success is kept and the second is not written.
+    Map<String, Outcome> byKey = OutcomeFile.read(round, n -> true);
+    assertThat(byKey).containsOnlyKeys(RequestKey.of(a), RequestKey.of(b));
+    assertThat(byKey.get(RequestKey.of(a)).data().get("v").asInt()).isEqualTo(1);
+    assertThat(byKey.get(RequestKey.of(b)).data().get("v").asInt()).isEqualTo(2);
+    assertThat(byKey.get(RequestKey.of(a)).status()).isEqualTo(Outcome.Status.SUCCEEDED);
+    assertThat(Files.readAllLines(round)).hasSize(3);
+    assertThat(got[0].usage().total()).isEqualTo(10);
     assertThat(events).filteredOn(e -> e instanceof Event.Log l && l.level() == Event.Level.WARN)
         .extracting(e -> ((Event.Log) e).message())
         .anySatisfy(m -> assertThat(m).contains("predictions_00001.jsonl line 2: its request matches none this run sent"))
