@@ -32,6 +32,16 @@ public final class MimeTypes {
   }
 
   static String detect(byte[] prefix, String name) {
+    if (looksLikeText(prefix) && !mayBeMarkedUp(prefix)) {
+      // Plain text with no markup and no signature Tika would match: only the extension tells the
+      // kinds apart, and Tika's magic tables cost a millisecond a file.
+      return textByExtension(extension(name));
+    }
+    return viaTika(prefix, name);
+  }
+
+  /** The type as Tika's magic detection decides it, with the extension telling kinds of text apart. */
+  static String viaTika(byte[] prefix, String name) {
     String byContent = TIKA.detect(prefix);
     String ext = extension(name);
     if (byContent.equals("application/pdf") || IMAGES.contains(byContent)) {
@@ -41,15 +51,36 @@ public final class MimeTypes {
       return "text/html";
     }
     if (byContent.startsWith("text/") || looksLikeText(prefix)) {
-      return switch (ext) {
-        case "md", "markdown" -> "text/markdown";
-        case "csv" -> "text/csv";
-        case "json" -> "application/json";
-        case "html", "htm" -> "text/html";
-        default -> "text/plain";
-      };
+      return textByExtension(ext);
     }
     return byContent;
+  }
+
+  private static String textByExtension(String ext) {
+    return switch (ext) {
+      case "md", "markdown" -> "text/markdown";
+      case "csv" -> "text/csv";
+      case "json" -> "application/json";
+      case "html", "htm" -> "text/html";
+      default -> "text/plain";
+    };
+  }
+
+  /**
+   * Whether text may be HTML or XML ('<' anywhere), a PDF ("%PDF") or a RIFF container: the cases
+   * where Tika's answer for text-like content can differ from the extension's.
+   */
+  private static boolean mayBeMarkedUp(byte[] prefix) {
+    if (prefix.length >= 4 && prefix[0] == 'R' && prefix[1] == 'I' && prefix[2] == 'F' && prefix[3] == 'F') {
+      return true;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      byte b = prefix[i];
+      if (b == '<' || (b == '%' && i + 3 < prefix.length && prefix[i + 1] == 'P' && prefix[i + 2] == 'D' && prefix[i + 3] == 'F')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean looksLikeText(byte[] prefix) {

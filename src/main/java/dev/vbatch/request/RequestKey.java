@@ -6,7 +6,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.vbatch.util.Hashing;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
@@ -18,16 +17,18 @@ import java.util.HexFormat;
  * hashed from its deterministic binary form, which all those spellings share.
  */
 public final class RequestKey {
+  private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(Hashing::sha256);
+
   private RequestKey() {}
 
   public static String of(GenerateContentRequest request) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(request.getSerializedSize());
+      byte[] bytes = new byte[request.getSerializedSize()];
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
       out.useDeterministicSerialization();
       request.writeTo(out);
-      out.flush();
-      byte[] digest = Hashing.sha256().digest(bytes.toByteArray());
+      out.checkNoSpaceLeft();
+      byte[] digest = SHA256.get().digest(bytes);
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

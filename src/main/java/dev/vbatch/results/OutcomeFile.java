@@ -50,9 +50,7 @@ public final class OutcomeFile {
       try (JsonGenerator g = Json.MAPPER.createGenerator((OutputStream) out)) {
         g.setRootValueSeparator(null);
         body.writeTo((key, outcome) -> {
-          ObjectNode n = toJson(key, outcome);
-          extra.forEach(n::put);
-          Json.MAPPER.writeTree(g, n);
+          write(g, key, outcome, extra);
           g.writeRaw('\n');
         });
       }
@@ -68,42 +66,11 @@ public final class OutcomeFile {
    */
   public static void scan(Path file, java.util.function.Consumer<Entry> visitor) throws IOException {
     try (java.io.InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      int start = 0;
-      int end = 0;
-      long base = 0;
-      while (true) {
-        int nl = -1;
-        for (int i = start; i < end; i++) {
-          if (buf[i] == '\n') {
-            nl = i;
-            break;
-          }
+      dev.vbatch.util.ByteLines lines = new dev.vbatch.util.ByteLines(in);
+      while (lines.next()) {
+        if (!lines.isBlank()) {
+          visitor.accept(header(file, lines.buffer(), lines.start(), lines.length(), lines.offset()));
         }
-        if (nl < 0) {
-          if (start > 0) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            base += start;
-            end -= start;
-            start = 0;
-          }
-          if (end == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-          }
-          int n = in.read(buf, end, buf.length - end);
-          if (n < 0) {
-            if (end > start) {
-              visitor.accept(header(file, buf, start, end - start, base + start));
-            }
-            return;
-          }
-          end += n;
-          continue;
-        }
-        if (nl > start) {
-          visitor.accept(header(file, buf, start, nl - start, base + start));
-        }
-        start = nl + 1;
       }
     }
   }
@@ -266,6 +233,32 @@ public final class OutcomeFile {
         channel.close();
       }
     }
+  }
+
+  /** Writes the same object as {@link #toJson}, straight to the generator (the merge's hot path). */
+  private static void write(JsonGenerator g, String key, Outcome o, Map<String, String> extra) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("key", key);
+    g.writeStringField("status", o.status().name());
+    g.writeFieldName("data");
+    if (o.data() == null) {
+      g.writeNull();
+    } else {
+      Json.MAPPER.writeTree(g, o.data());
+    }
+    g.writeStringField("reason", o.reason());
+    g.writeStringField("message", o.message());
+    Usage u = o.usage();
+    g.writeObjectFieldStart("usage");
+    g.writeNumberField("prompt", u.prompt());
+    g.writeNumberField("candidates", u.candidates());
+    g.writeNumberField("thoughts", u.thoughts());
+    g.writeNumberField("total", u.total());
+    g.writeEndObject();
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
   }
 
   public static ObjectNode toJson(String key, Outcome o) {

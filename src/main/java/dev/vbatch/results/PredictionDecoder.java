@@ -1,10 +1,13 @@
 package dev.vbatch.results;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.google.cloud.aiplatform.v1.Candidate;
+import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import com.google.cloud.aiplatform.v1.GenerateContentResponse;
 import com.google.cloud.aiplatform.v1.Part;
 import com.google.cloud.aiplatform.v1.SafetyRating;
@@ -12,6 +15,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vbatch.request.RequestKey;
 import dev.vbatch.spec.ResultSchema;
 import dev.vbatch.util.Json;
+import dev.vbatch.util.ProtoJson;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -40,23 +44,93 @@ public final class PredictionDecoder {
   public record Decoded(String key, Outcome outcome, String keyError) {}
 
   public Decoded decode(String line) {
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(line);
+    return decode(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Decodes one line given as its UTF-8 bytes, token by token: the echoed request goes straight into
+   * a GenerateContentRequest for its key (the job's shared settings are looked up, not read again),
+   * and the response into a GenerateContentResponse. No tree of the line is built.
+   */
+  public Decoded decode(byte[] line) {
+    GenerateContentRequest request = null;
+    String status = "";
+    int responseStart = -1;
+    int responseEnd = -1;
+    boolean responseEmpty = true;
+    try (JsonParser p = Json.MAPPER.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return new Decoded(null, null, "the line is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "request" -> {
+            if (t == JsonToken.START_OBJECT) {
+              GenerateContentRequest.Builder b = GenerateContentRequest.newBuilder();
+              try {
+                ProtoJson.merge(p, line, b);
+              } catch (InvalidProtocolBufferException e) {
+                return new Decoded(null, null, "the echoed request cannot be read: " + e.getMessage());
+              }
+              request = b.build();
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "status" -> {
+            if (t == JsonToken.VALUE_STRING) {
+              status = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "response" -> {
+            if (t == JsonToken.START_OBJECT) {
+              responseStart = (int) p.currentTokenLocation().getByteOffset();
+              JsonToken field = p.nextToken();
+              responseEmpty = field == JsonToken.END_OBJECT;
+              while (field == JsonToken.FIELD_NAME) {
+                p.nextToken();
+                p.skipChildren();
+                field = p.nextToken();
+              }
+              responseEnd = (int) p.currentLocation().getByteOffset();
+            } else {
+              p.skipChildren();
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        return new Decoded(null, null, "the line is not JSON: more follows the object");
+      }
     } catch (JsonProcessingException e) {
       return new Decoded(null, null, "the line is not JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      return new Decoded(null, null, "the line cannot be read: " + e.getMessage());
     }
-    JsonNode request = node.get("request");
-    if (request == null || !request.isObject()) {
+    if (request == null) {
       return new Decoded(null, null, "the line has no echoed 'request'");
     }
-    String key;
-    try {
-      key = RequestKey.ofEcho(request);
-    } catch (InvalidProtocolBufferException e) {
-      return new Decoded(null, null, "the echoed request cannot be read: " + e.getMessage());
+    String key = RequestKey.of(request);
+    if (!status.isBlank()) {
+      return new Decoded(key, Outcome.failed("request-error", "Vertex reported: " + clip(status, 600), Usage.NONE), null);
     }
-    return new Decoded(key, outcome(node), null);
+    if (responseStart < 0 || responseEmpty) {
+      return new Decoded(key, Outcome.failed("empty-response", "the prediction has no response and no error status", Usage.NONE), null);
+    }
+    GenerateContentResponse.Builder b = GenerateContentResponse.newBuilder();
+    try (JsonParser p = Json.MAPPER.createParser(line, responseStart, responseEnd - responseStart)) {
+      p.nextToken();
+      ProtoJson.merge(p, null, b);
+    } catch (java.io.IOException e) {
+      return new Decoded(key, Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: "
+          + e.getMessage(), Usage.NONE), null);
+    }
+    return new Decoded(key, outcome(b.build()), null);
   }
 
   Outcome outcome(JsonNode line) {

@@ -9,10 +9,8 @@ import dev.vbatch.results.Usage;
 import dev.vbatch.storage.BlobStore;
 import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.KeyTable;
-import java.io.BufferedReader;
+import dev.vbatch.util.ByteLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -58,7 +56,8 @@ public final class CollectStep {
         if (!uri.endsWith(".jsonl")) {
           continue;
         }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(store.open(uri), StandardCharsets.UTF_8), 1 << 16)) {
+        try (java.io.InputStream in = store.open(uri)) {
+          ByteLines reader = new ByteLines(in);
           // Lines are decoded in batches on every core; results are taken in file order, so what is
           // kept and what is reported is the same as decoding one line after another.
           java.util.ArrayDeque<java.util.concurrent.Future<List<PredictionDecoder.Decoded>>> pending = new java.util.ArrayDeque<>();
@@ -66,14 +65,19 @@ public final class CollectStep {
           boolean eof = false;
           while (!eof || !pending.isEmpty()) {
             while (!eof && pending.size() < 2 * THREADS) {
-              List<String> batch = new ArrayList<>(BATCH);
-              String line;
-              while (batch.size() < BATCH && (line = reader.readLine()) != null) {
-                batch.add(line);
+              List<byte[]> batch = new ArrayList<>(BATCH);
+              while (batch.size() < BATCH && reader.next()) {
+                batch.add(reader.isBlank() ? null : reader.copy());
               }
               eof = batch.size() < BATCH;
               if (!batch.isEmpty()) {
-                pending.add(DECODERS.submit(() -> batch.stream().map(l -> l.isBlank() ? null : decoder.decode(l)).toList()));
+                pending.add(DECODERS.submit(() -> {
+                  List<PredictionDecoder.Decoded> decodedBatch = new ArrayList<>(batch.size());
+                  for (byte[] line : batch) {
+                    decodedBatch.add(line == null ? null : decoder.decode(line));
+                  }
+                  return decodedBatch;
+                }));
               }
             }
             if (pending.isEmpty()) {

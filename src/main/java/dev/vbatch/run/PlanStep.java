@@ -9,27 +9,64 @@ import dev.vbatch.spec.JobSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Finds the items and inspects each one; reads files, writes nothing. */
 public final class PlanStep {
   private PlanStep() {}
 
+  private static final int BATCH = 256;
+
+  /**
+   * Inspects the items on every core, in batches; results, warnings and progress are taken in input
+   * order, so the plan is the same as inspecting one item after another.
+   */
   public static Plan run(JobSpec spec, EventSink events) throws IOException {
     List<PlannedItem> found = Discovery.discover(spec.input());
     ItemInspector inspector = new ItemInspector(spec.limits().maxInlineTextBytes());
     List<PlannedItem> inspected = new ArrayList<>(found.size());
-    int done = 0;
-    for (PlannedItem p : found) {
-      PlannedItem result = p.isSkipped() ? p : inspector.inspect(p.item());
-      result.skip().ifPresent(s -> events.warn("skipping " + p.item().id() + ": " + s.message()));
-      inspected.add(result);
-      if (++done % 500 == 0 || done == found.size()) {
-        events.emit(new Event.Progress("plan", done, found.size(), "items"));
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "vbatch-inspect");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<PlannedItem>>> batches = new ArrayList<>();
+      for (int from = 0; from < found.size(); from += BATCH) {
+        List<PlannedItem> batch = found.subList(from, Math.min(found.size(), from + BATCH));
+        batches.add(pool.submit(() -> batch.stream().map(p -> p.isSkipped() ? p : inspector.inspect(p.item())).toList()));
       }
+      int done = 0;
+      for (Future<List<PlannedItem>> batch : batches) {
+        for (PlannedItem result : get(batch)) {
+          result.skip().ifPresent(s -> events.warn("skipping " + result.item().id() + ": " + s.message()));
+          inspected.add(result);
+          if (++done % 500 == 0 || done == found.size()) {
+            events.emit(new Event.Progress("plan", done, found.size(), "items"));
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
     if (found.isEmpty()) {
       events.warn("no input items were found; check input in " + spec.file());
     }
     return new Plan(spec, List.copyOf(inspected));
+  }
+
+  private static <T> T get(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while inspecting the inputs");
+    } catch (ExecutionException e) {
+      throw new IOException("inspecting the inputs failed: " + e.getCause(), e.getCause());
+    }
   }
 }

@@ -24,12 +24,12 @@ public final class KeyTable {
 
   /** The key's id, adding it if it is new. */
   public int add(String key) {
-    int id = find(key);
-    if (id >= 0) {
-      return id;
-    }
-    id = size++;
     if (!isHex(key)) {
+      Integer known = other.get(key);
+      if (known != null) {
+        return known;
+      }
+      int id = size++;
       other.put(key, id);
       if (otherById.length <= id) {
         otherById = Arrays.copyOf(otherById, Math.max(16, id * 2));
@@ -38,13 +38,20 @@ public final class KeyTable {
       ensure(id + 1);
       return id;
     }
+    long h = parse(key, 0);
+    long l = parse(key, 16);
+    int i = probe(h, l);
+    if (slots[i] != 0) {
+      return slots[i] - 1;
+    }
+    int id = size++;
     ensure(id + 1);
-    hi[id] = parse(key, 0);
-    lo[id] = parse(key, 16);
+    hi[id] = h;
+    lo[id] = l;
     if (size * 2 > slots.length) {
       rehash(slots.length * 2);
     } else {
-      place(id);
+      slots[i] = id + 1;
     }
     return id;
   }
@@ -55,16 +62,17 @@ public final class KeyTable {
       Integer id = other.get(key);
       return id == null ? -1 : id;
     }
-    long h = parse(key, 0);
-    long l = parse(key, 16);
+    int s = slots[probe(parse(key, 0), parse(key, 16))];
+    return s - 1;
+  }
+
+  /** The slot that holds the key, or the empty slot where it would go. */
+  private int probe(long h, long l) {
     int mask = slots.length - 1;
     for (int i = slot(h, l) & mask; ; i = (i + 1) & mask) {
       int s = slots[i];
-      if (s == 0) {
-        return -1;
-      }
-      if (hi[s - 1] == h && lo[s - 1] == l) {
-        return s - 1;
+      if (s == 0 || (hi[s - 1] == h && lo[s - 1] == l)) {
+        return i;
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.vbatch.util;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
@@ -8,6 +10,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.HashMap;
@@ -26,6 +29,20 @@ public final class ProtoJson {
   private static final JsonFormat.Parser FALLBACK = JsonFormat.parser().ignoringUnknownFields();
   private static final Map<Descriptor, Map<String, FieldDescriptor>> NAMES = new ConcurrentHashMap<>();
 
+  /**
+   * Fields whose value is the same on every request of a job (generation settings with the response
+   * schema, system instruction, tools, safety settings): each thread keeps the messages it read for
+   * them by their JSON, so a million echoes build them once, and their serialized size is computed
+   * once.
+   */
+  private static final java.util.Set<String> SHARED =
+      java.util.Set.of("generation_config", "system_instruction", "tools", "tool_config", "safety_settings");
+  private static final int SHARED_MAX = 64;
+  private static final ThreadLocal<Map<Shared, Message>> SHARED_CACHE = ThreadLocal.withInitial(HashMap::new);
+
+  /** A shared value by its message type and its JSON (a tree, or the bytes of its text). */
+  private record Shared(Descriptor type, Object json) {}
+
   private ProtoJson() {}
 
   /** Merges {@code node} (a JSON object) into {@code builder}. */
@@ -34,6 +51,138 @@ public final class ProtoJson {
       mergeObject(node, builder);
     } catch (RuntimeException e) {
       throw new InvalidProtocolBufferException(e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  /**
+   * Merges the JSON object at the parser's current token (START_OBJECT) into {@code builder},
+   * reading tokens as they come instead of building a tree, and leaves the parser on the object's
+   * END_OBJECT. {@code source} is the whole input the parser reads (from offset 0): values of the
+   * shared fields are looked up by their bytes in it, so a job's repeated settings are only skipped
+   * over, not read again.
+   */
+  public static void merge(JsonParser parser, byte[] source, Message.Builder builder) throws IOException {
+    try {
+      mergeObject(parser, source, builder);
+    } catch (RuntimeException e) {
+      throw new InvalidProtocolBufferException(e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  private static void mergeObject(JsonParser p, byte[] source, Message.Builder builder) throws IOException {
+    Descriptor type = builder.getDescriptorForType();
+    if (type.getFile().getPackage().equals("google.protobuf")) {
+      if (type.equals(com.google.protobuf.Timestamp.getDescriptor()) && p.currentToken() == JsonToken.VALUE_STRING) {
+        builder.mergeFrom(timestamp(p.getText()));
+        return;
+      }
+      FALLBACK.merge(Json.MAPPER.readTree(p).toString(), builder);
+      return;
+    }
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new InvalidProtocolBufferException("expected an object for " + type.getFullName() + ", got " + p.currentToken());
+    }
+    Map<String, FieldDescriptor> names = NAMES.computeIfAbsent(type, ProtoJson::names);
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      FieldDescriptor field = names.get(p.currentName());
+      JsonToken t = p.nextToken();
+      if (field == null || t == JsonToken.VALUE_NULL) {
+        p.skipChildren();
+        continue;
+      }
+      if (field.isMapField()) {
+        if (t != JsonToken.START_OBJECT) {
+          throw new InvalidProtocolBufferException("expected an object for " + field.getFullName());
+        }
+        Descriptor entry = field.getMessageType();
+        FieldDescriptor k = entry.findFieldByNumber(1);
+        FieldDescriptor v = entry.findFieldByNumber(2);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          p.nextToken();
+          Message.Builder eb = builder.newBuilderForField(field);
+          eb.setField(k, scalar(k, com.fasterxml.jackson.databind.node.TextNode.valueOf(key)));
+          Object mapped = p.currentToken() == JsonToken.VALUE_NULL ? null : value(v, p, source, eb);
+          if (mapped != null) {
+            eb.setField(v, mapped);
+          }
+          builder.addRepeatedField(field, eb.build());
+        }
+      } else if (field.isRepeated()) {
+        if (t != JsonToken.START_ARRAY) {
+          throw new InvalidProtocolBufferException("expected an array for " + field.getFullName());
+        }
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          Object v = p.currentToken() == JsonToken.VALUE_NULL ? null : value(field, p, source, builder);
+          if (v != null) {
+            builder.addRepeatedField(field, v);
+          }
+        }
+      } else {
+        Object v = value(field, p, source, builder);
+        if (v != null) {
+          builder.setField(field, v);
+        }
+      }
+    }
+  }
+
+  private static Object value(FieldDescriptor field, JsonParser p, byte[] source, Message.Builder parent) throws IOException {
+    if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+      if (p.currentToken().isStructStart()) {
+        throw new IllegalArgumentException("expected a value for " + field.getFullName() + ", got " + p.currentToken());
+      }
+      return scalar(field, Json.MAPPER.readTree(p));
+    }
+    if (source != null && SHARED.contains(field.getName()) && p.currentToken() == JsonToken.START_OBJECT) {
+      int start = (int) p.currentTokenLocation().getByteOffset();
+      p.skipChildren();
+      int end = (int) p.currentLocation().getByteOffset();
+      if (start >= 0 && end > start && end <= source.length) {
+        Map<Shared, Message> cache = SHARED_CACHE.get();
+        Shared key = new Shared(field.getMessageType(), new Bytes(java.util.Arrays.copyOfRange(source, start, end)));
+        Message known = cache.get(key);
+        if (known == null) {
+          Message.Builder sub = parent.newBuilderForField(field);
+          mergeObject(Json.MAPPER.readTree(source, start, end - start), sub);
+          known = sub.build();
+          if (cache.size() >= SHARED_MAX) {
+            cache.clear();
+          }
+          cache.put(key, known);
+        }
+        return known;
+      }
+      throw new IllegalStateException("the parser reports no byte offsets for " + field.getFullName());
+    }
+    Message.Builder sub = parent.newBuilderForField(field);
+    mergeObject(p, source, sub);
+    return sub.build();
+  }
+
+  /**
+   * An RFC 3339 time as a Timestamp, as JsonFormat reads it ("2026-11-21T03:00:00.123456Z", or with
+   * an offset), without JsonFormat's SimpleDateFormat: every response carries one.
+   */
+  static com.google.protobuf.Timestamp timestamp(String text) throws InvalidProtocolBufferException {
+    try {
+      java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant();
+      return com.google.protobuf.Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidProtocolBufferException("not an RFC 3339 timestamp: " + text);
+    }
+  }
+
+  /** Bytes compared by content, as a cache key. */
+  private record Bytes(byte[] value) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bytes b && java.util.Arrays.equals(value, b.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(value);
     }
   }
 
@@ -88,6 +237,21 @@ public final class ProtoJson {
   }
 
   private static Object value(FieldDescriptor field, JsonNode node, Message.Builder parent) throws InvalidProtocolBufferException {
+    if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && SHARED.contains(field.getName()) && node.isObject()) {
+      Map<Shared, Message> cache = SHARED_CACHE.get();
+      Shared key = new Shared(field.getMessageType(), node);
+      Message known = cache.get(key);
+      if (known == null) {
+        Message.Builder sub = parent.newBuilderForField(field);
+        mergeObject(node, sub);
+        known = sub.build();
+        if (cache.size() >= SHARED_MAX) {
+          cache.clear();
+        }
+        cache.put(key, known);
+      }
+      return known;
+    }
     if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
       Message.Builder sub = parent.newBuilderForField(field);
       mergeObject(node, sub);

@@ -44,6 +44,20 @@ class InspectionTest {
   }
 
   @Test
+  void textTypedWithoutTikaGetsTheTypeTikaWouldGiveIt() {
+    String[] texts = {"# Notes\n", "plain words", "a,b\n1,2\n", "{\"a\":[1,2]}", "%PDF-1.7 but text", "x %PDF-1.4",
+        "<html><body>hi</body></html>", "  <!doctype HTML>", "<?xml version=\"1.0\"?><a/>", "GIF89a text after",
+        "RIFF1234WEBPVP8 ", "héllo ünïcode", "#!/bin/sh\necho hi\n", "From: a@b\nSubject: x\n\nbody", ""};
+    String[] names = {"a.txt", "a.md", "a.csv", "a.json", "a.html", "a", "a.pdf", "a.png"};
+    for (String text : texts) {
+      for (String name : names) {
+        byte[] prefix = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(MimeTypes.detect(prefix, name)).as(text + " in " + name).isEqualTo(MimeTypes.viaTika(prefix, name));
+      }
+    }
+  }
+
+  @Test
   void pdfsAreSentByUriWithTheirPageCount() throws Exception {
     SampleFiles.pdf(dir.resolve("a.pdf"), List.of(List.of("one"), List.of("two")));
     PlannedItem p = inspect(dir.resolve("a.pdf"));

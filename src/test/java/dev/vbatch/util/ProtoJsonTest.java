@@ -47,8 +47,27 @@ class ProtoJsonTest {
     return node;
   }
 
-  private static <T extends Message.Builder> T viaProtoJson(JsonNode node, T builder) throws InvalidProtocolBufferException {
+  /** Reads with the tree reader, and checks the streaming reader (twice: the second time from its cache) reads the same. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Message.Builder> T viaProtoJson(JsonNode node, T builder) throws Exception {
+    Message.Builder streamed = builder.clone();
     ProtoJson.merge(node, builder);
+    byte[] text = ("{\"pad\":[1,2],\"x\":" + Json.write(node) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < 2; i++) {
+      Message.Builder b = streamed.clone();
+      try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.createParser(text)) {
+        p.nextToken();
+        p.nextToken();
+        p.nextToken();
+        p.skipChildren();
+        p.nextToken();
+        p.nextToken();
+        ProtoJson.merge(p, text, b);
+        assertThat(p.currentToken()).isEqualTo(com.fasterxml.jackson.core.JsonToken.END_OBJECT);
+        assertThat(p.nextToken()).isEqualTo(com.fasterxml.jackson.core.JsonToken.END_OBJECT);
+      }
+      assertThat(b.build()).isEqualTo(builder.build());
+    }
     return builder;
   }
 
@@ -88,6 +107,15 @@ class ProtoJsonTest {
     assertThat(fast).isEqualTo(viaJsonFormat(response, GenerateContentResponse.newBuilder()).build());
     assertThat(fast.getUsageMetadata().getPromptTokenCount()).isEqualTo(60);
     assertThat(fast.getCreateTime().getNanos()).isEqualTo(123_456_000);
+  }
+
+  @Test
+  void timestampsReadAsJsonFormatReadsThem() throws Exception {
+    for (String t : new String[] {"2026-11-21T03:00:00Z", "2026-11-21T03:00:00.123456789Z", "2026-11-21T04:00:00.5+01:00",
+        "1969-12-31T23:59:59.25Z"}) {
+      assertThat(ProtoJson.timestamp(t)).as(t).isEqualTo(com.google.protobuf.util.Timestamps.parse(t));
+    }
+    assertThatThrownBy(() -> ProtoJson.timestamp("yesterday")).isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   @Test
