@@ -3,6 +3,8 @@ package dev.vbatch.cli;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.run.BatchRun;
+import dev.vbatch.run.ChainRun;
+import dev.vbatch.run.RunReport;
 import dev.vbatch.run.RunState;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.spec.SpecException;
@@ -40,6 +42,12 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     Path outDir = job.out != null ? job.out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
     Path home = common.home(context.env());
     Optional<RunState> unfinished = Optional.empty();
+    if (spec.isChain()) {
+      Optional<String> chain = job.fresh ? Optional.empty() : ChainRun.unfinished(home, spec.file());
+      chain.ifPresent(id -> events.info("resuming chain " + id + " (use --new to start over instead)"));
+      String chainId = chain.orElseGet(() -> BatchRun.newRunId(context.time().now(), new Random()));
+      return new NewRun(spec, outDir, home, chainId, job, Optional.empty(), mode, retryMode);
+    }
     if (!job.fresh) {
       unfinished = Runs.unfinished(home.resolve("runs"), spec.file(), events::warn);
       if (unfinished.isPresent()) {
@@ -78,11 +86,23 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     }
   }
 
+  /** Runs a chain of steps to its results, resuming the steps an earlier process left unfinished. */
+  RunReport driveChain(EmulatorConfig emulator, String emulatorEndpoint, Context context, EventSink events) throws Exception {
+    try (Backends backends = Backends.open(spec, home, emulator, emulatorEndpoint, context.time(), events)) {
+      return new ChainRun(spec, backends.backend, outDir, home, context.time(), events)
+          .run(runId, options.refresh, options.retryRounds != null ? options.retryRounds : spec.retryRounds(), mode, retryMode);
+    }
+  }
+
   /**
    * This run as 'submit' starts it: submit creates batch jobs and returns, so mode auto means batch
    * for the first round, and mode online is refused.
    */
   NewRun forSubmit(CommandLine cmd) {
+    if (spec.isChain()) {
+      throw new CommandLine.ParameterException(cmd, spec.file() + " is a chain of " + spec.steps().size() + " steps: each step's "
+          + "prompts are built from the step before, so the chain runs from one process; use 'vbatch run " + spec.file() + "'");
+    }
     if (unfinished.isEmpty() && mode == JobSpec.Mode.ONLINE) {
       throw new CommandLine.ParameterException(cmd, "mode is online: online calls are sent from this process, so "
           + "there is nothing to submit and come back to; use 'vbatch run " + spec.file() + "' (or --mode batch)");

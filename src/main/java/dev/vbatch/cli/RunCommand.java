@@ -59,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
     ConsoleSink events = common.events(commandSpec, context);
     var emulatorConfig = emulator.config(commandSpec);
     NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
+    if (run.spec().isChain()) {
+      return RunOutput.print(run.driveChain(emulatorConfig, endpoint.value, context, events), run.outDir(), common.json, stdout, events);
+    }
     RunReport report = run.drive(emulatorConfig, endpoint.value, context, events, (batch, state) -> {
       try (Detach detach = Detach.watch(state, commandSpec.commandLine().getErr())) {
         return batch.finish(state);

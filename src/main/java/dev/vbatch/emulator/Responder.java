@@ -65,12 +65,35 @@ final class Responder {
           }
           text.append(fileText).append('\n');
         } else {
-          text.append(p.getText()).append('\n');
+          text.append(asLines(p.getText())).append('\n');
           tokens += p.getText().length() / 4 + 1;
         }
       }
     }
     return new Reading(values(text.toString()), tokens);
+  }
+
+  /**
+   * A text part as the lines values are read from: a JSON object (an earlier answer in a
+   * conversation) reads as one "name: value" line per scalar field; other text as it is.
+   */
+  private static String asLines(String text) {
+    String t = text.strip();
+    if (!t.startsWith("{")) {
+      return text;
+    }
+    try {
+      JsonNode n = dev.vbatch.util.Json.MAPPER.readTree(t);
+      StringBuilder lines = new StringBuilder();
+      n.fields().forEachRemaining(e -> {
+        if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+          lines.append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n');
+        }
+      });
+      return lines.toString();
+    } catch (java.io.IOException | RuntimeException e) {
+      return text;
+    }
   }
 
   GenerateContentResponse respond(GenerateContentRequest request, Reading reading, String modelVersion, String salt) {

@@ -37,6 +37,12 @@ public final class RequestBuilder {
    * when the attachment goes inline as text.
    */
   public GenerateContentRequest build(Item item, Optional<Attachment> attachment, String fileUri) {
+    return build(item, attachment, fileUri, java.util.List.of());
+  }
+
+  /** The request for {@code item}, after {@code history}: earlier turns of a conversation (a chain's earlier steps). */
+  public GenerateContentRequest build(Item item, Optional<Attachment> attachment, String fileUri,
+      java.util.List<Content> history) {
     Map<String, String> vars = new HashMap<>(item.vars());
     attachment.ifPresent(a -> vars.put("file.mime", a.mimeType()));
     Content.Builder user = Content.newBuilder().setRole("user");
@@ -54,6 +60,7 @@ public final class RequestBuilder {
     }
     user.addParts(Part.newBuilder().setText(spec.user().render(vars)));
     GenerateContentRequest.Builder b = GenerateContentRequest.newBuilder()
+        .addAllContents(history)
         .addContents(user)
         .setGenerationConfig(generation)
         .addAllSafetySettings(spec.safety());

@@ -56,6 +56,13 @@ public final class BatchRun {
   private final AnswerStore answers;
   private final TimeSource time;
   private final EventSink events;
+  private Planner planner;
+
+  /** Where a run's items come from: discovery and inspection, or a chain's earlier step. */
+  @FunctionalInterface
+  public interface Planner {
+    Plan plan() throws IOException;
+  }
 
   /** A run whose state lives in {@code home}/runs and whose answers are kept in {@code home}/answers. */
   public BatchRun(JobSpec spec, Backend backend, Path outDir, Path home, TimeSource time, EventSink events) {
@@ -66,6 +73,13 @@ public final class BatchRun {
     this.answers = new AnswerStore(home.resolve("answers"));
     this.time = time;
     this.events = events;
+    this.planner = () -> PlanStep.run(spec, events);
+  }
+
+  /** This run with its items from {@code planner} instead of the spec's input. */
+  public BatchRun withPlanner(Planner planner) {
+    this.planner = planner;
+    return this;
   }
 
   public static String newRunId(Instant now, Random random) {
@@ -178,7 +192,7 @@ public final class BatchRun {
   private void build(RunState state) throws IOException, InterruptedException {
     RunFiles files = files(state);
     state.stage = "plan";
-    Plan plan = timed(state, "plan", () -> PlanStep.run(spec, events));
+    Plan plan = timed(state, "plan", planner::plan);
     state.stage = "build";
     state.save(stateFile(state));
     Map<String, Outcome> answered = state.refresh ? Map.of() : answers.answers(spec.model());

@@ -69,7 +69,8 @@ public final class RequestStep {
         path = "files/" + Hashing.sha256Hex(a.file()) + "." + extension(a.mimeType());
         uri = store.uri(path);
       }
-      GenerateContentRequest request = builder.build(p.item(), p.attachment(), uri);
+      GenerateContentRequest request = builder.build(p.item(), p.attachment(), uri,
+          plan.history().getOrDefault(p.item().id(), List.of()));
       String key = RequestKey.of(request);
       keys.add(key);
       Outcome earlier = answered.get(key);

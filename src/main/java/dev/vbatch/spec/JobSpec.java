@@ -36,7 +36,26 @@ public record JobSpec(
     Mode mode,
     Mode retryMode,
     Online online,
-    List<String> warnings) {
+    List<String> warnings,
+    List<Step> steps) {
+
+  /**
+   * One step of a chain: its name, its own spec (prompt, schema, model and generation settings; the
+   * rest is the job's), whether the earlier steps' turns go with it as conversation history, and the
+   * condition an item must meet to go on to it.
+   */
+  public record Step(String name, JobSpec spec, boolean history, Optional<Condition> when) {}
+
+  /** Whether this is a chain of steps (then this spec is the first step's, and {@link #steps} holds them all). */
+  public boolean isChain() {
+    return !steps.isEmpty();
+  }
+
+  public JobSpec withSteps(List<Step> chain) {
+    return new JobSpec(file, name, model, backend, project, location, input, system, user, schemaFile, resultSchema,
+        responseSchema, generation, safety, labels, staging, output, limits, retryRounds, mode, retryMode, online,
+        warnings, List.copyOf(chain));
+  }
 
   /**
    * How a round's requests are sent: as batch jobs (half the price, queued), as concurrent online

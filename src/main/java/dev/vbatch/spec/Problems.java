@@ -17,12 +17,19 @@ final class Problems {
   private final List<String> errors = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
+  /** Put before each property: the step being read ("steps[2] (classify): "), or nothing. */
+  private String scope = "";
+
   Problems(Path file) {
     this.file = file.toString();
   }
 
+  void scope(String scope) {
+    this.scope = scope;
+  }
+
   void error(String property, String message) {
-    errors.add(file + ": property '" + property + "' " + message);
+    errors.add(file + ": " + scope + "property '" + property + "' " + message);
   }
 
   void errorInFile(String message) {
@@ -30,7 +37,7 @@ final class Problems {
   }
 
   void warn(String property, String message) {
-    warnings.add(file + ": property '" + property + "' " + message);
+    warnings.add(file + ": " + scope + "property '" + property + "' " + message);
   }
 
   /** The whole number at {@code parent.key}, checked to lie in [min, max]; {@code dflt} when absent or wrong. */

@@ -168,4 +168,60 @@ class SpecReaderTest {
     Files.writeString(dir.resolve("schema.json"), "{\"$defs\":{\"n\":{\"type\":\"object\",\"properties\":{\"next\":{\"$ref\":\"#/$defs/n\"}}}},\"$ref\":\"#/$defs/n\"}");
     assertThat(problems(VALID)).containsExactly(spec + ": property 'schema' (schema.json) schema /$defs/n/properties/next: '$ref' to '#/$defs/n' is recursive; Vertex responseSchema cannot express recursion, so it cannot be inlined");
   }
+
+  private static final String CHAIN_HEAD = """
+      name: chain
+      model: gemini-2.5-flash
+      input:
+        files: docs
+      steps:
+      """;
+
+  @Test
+  void aChainReadsEachStepWithItsOwnPromptSchemaAndSettings() throws Exception {
+    JobSpec spec = read(CHAIN_HEAD + """
+          - name: extract
+            prompt: prompt.yaml
+            schema: schema.json
+          - name: check
+            model: gemini-2.5-pro
+            history: true
+            when: steps.extract.data.total > 10
+            prompt:
+              user: Is ${steps.extract.data.total} right for ${file.name}?
+            schema: schema.json
+        """);
+    assertThat(spec.isChain()).isTrue();
+    assertThat(spec.steps()).extracting(JobSpec.Step::name).containsExactly("extract", "check");
+    assertThat(spec.steps().get(0).spec().model()).isEqualTo("gemini-2.5-flash");
+    assertThat(spec.steps().get(1).spec().model()).isEqualTo("gemini-2.5-pro");
+    assertThat(spec.steps().get(1).history()).isTrue();
+    assertThat(spec.steps().get(1).when().get().path()).isEqualTo("steps.extract.data.total");
+    assertThat(spec.steps().get(1).when().get().test(p -> com.fasterxml.jackson.databind.node.IntNode.valueOf(11))).isTrue();
+    assertThat(spec.steps().get(1).when().get().test(p -> com.fasterxml.jackson.databind.node.IntNode.valueOf(10))).isFalse();
+  }
+
+  @Test
+  void chainProblemsNameTheStep() throws Exception {
+    List<String> problems = problems("prompt: prompt.yaml\n" + CHAIN_HEAD + """
+          - name: extract
+            when: steps.x.data.y
+            prompt:
+              user: Uses ${steps.later.data.total}
+            schema: schema.json
+          - name: extract
+            prompt:
+              user: Reads ${steps.extract.data.total}
+            schema: schema.json
+            when: steps.extract.data.total >
+            history: yes please
+        """);
+    assertThat(problems).anySatisfy(m -> assertThat(m).contains("property 'prompt' is given beside steps"))
+        .anySatisfy(m -> assertThat(m).contains("steps[1] (extract): property 'when' is on the first step"))
+        .anySatisfy(m -> assertThat(m).contains("steps[1] (extract): property 'prompt.user' uses ${steps.later.data.total}"))
+        .anySatisfy(m -> assertThat(m).contains("steps[2] (extract): property 'name' 'extract' is used by an earlier step"))
+        .anySatisfy(m -> assertThat(m).contains("steps[2] (extract): property 'when' is 'steps.extract.data.total >'"))
+        .anySatisfy(m -> assertThat(m).contains("steps[2] (extract): property 'history' is 'yes please'"));
+    assertThat(problems).noneSatisfy(m -> assertThat(m).contains("${steps.extract.data.total}, which"));
+  }
 }
