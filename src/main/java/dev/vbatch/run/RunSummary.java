@@ -9,8 +9,6 @@ import dev.vbatch.spec.JobSpec;
 import dev.vbatch.util.Json;
 import dev.vbatch.vertex.JobState;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 /**
  * summary.json: counts by status and reason, requests sent and resent, rounds, jobs, predictions
