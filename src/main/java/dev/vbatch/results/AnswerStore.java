@@ -38,15 +38,6 @@ public final class AnswerStore {
     return out;
   }
 
-  /** Records a run's successful answers; writing the same run again replaces its file. */
-  public void record(String runId, String model, Map<String, Outcome> succeeded) throws IOException {
-    record(runId, model, sink -> {
-      for (Map.Entry<String, Outcome> e : succeeded.entrySet()) {
-        sink.add(e.getKey(), e.getValue());
-      }
-    });
-  }
-
   /**
    * Records the successful answers {@code body} hands over, streamed; writing the same run again
    * replaces its file, and a run with none leaves no file.

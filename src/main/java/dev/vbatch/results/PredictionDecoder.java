@@ -133,26 +133,6 @@ public final class PredictionDecoder {
     return new Decoded(key, outcome(b.build()), null);
   }
 
-  Outcome outcome(JsonNode line) {
-    String status = line.path("status").asText("");
-    JsonNode responseNode = line.get("response");
-    if (!status.isBlank()) {
-      return Outcome.failed("request-error", "Vertex reported: " + clip(status, 600), Usage.NONE);
-    }
-    if (responseNode == null || responseNode.isNull() || responseNode.isEmpty()) {
-      return Outcome.failed("empty-response", "the prediction has no response and no error status", Usage.NONE);
-    }
-    GenerateContentResponse response;
-    try {
-      GenerateContentResponse.Builder b = GenerateContentResponse.newBuilder();
-      dev.vbatch.util.ProtoJson.merge(responseNode, b);
-      response = b.build();
-    } catch (InvalidProtocolBufferException e) {
-      return Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: " + e.getMessage(), Usage.NONE);
-    }
-    return outcome(response);
-  }
-
   /** The outcome of one response, whether it came from a batch job's output or an online call. */
   public Outcome outcome(GenerateContentResponse response) {
     Usage usage = usage(response);

@@ -7,7 +7,6 @@ import dev.vbatch.util.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,14 +40,6 @@ public final class ResultWriter {
   @FunctionalInterface
   public interface Body {
     void writeTo(Sink sink) throws IOException;
-  }
-
-  public static Counts write(Path outDir, List<Line> lines) throws IOException {
-    return write(outDir, sink -> {
-      for (Line line : lines) {
-        sink.add(line);
-      }
-    });
   }
 
   /** Streams the lines {@code body} hands over into both files; neither holds more than one line in memory. */

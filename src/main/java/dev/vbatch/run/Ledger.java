@@ -72,17 +72,4 @@ public final class Ledger {
       }
     }
   }
-
-  public static List<Entry> read(Path file) throws IOException {
-    List<Entry> entries = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (!line.isBlank()) {
-          entries.add(Json.MAPPER.readValue(line, Entry.class));
-        }
-      }
-    }
-    return entries;
-  }
 }

@@ -30,7 +30,6 @@ public final class SpecReader {
   private static final Set<String> TOP =
       Set.of("name", "model", "backend", "project", "location", "input", "prompt", "schema",
           "generation", "labels", "staging", "output", "limits", "retry", "mode", "online", "steps");
-  private static final Set<String> STEP_KEYS = Set.of("name", "prompt", "schema", "model", "generation", "history", "when");
   private static final Set<String> LABEL_KEYS_RESERVED = Set.of("vbatch-run", "vbatch-shard", "vbatch-job", "vbatch-round");
 
   private final Path file;
@@ -72,87 +71,11 @@ public final class SpecReader {
     }
     problems.unknownKeys(root, TOP, "");
     if (root.has("steps")) {
-      return readChain((com.fasterxml.jackson.databind.node.ObjectNode) root);
+      return new ChainReader(problems, this::readOne).read((com.fasterxml.jackson.databind.node.ObjectNode) root);
     }
     JobSpec spec = readOne(root, Set.of());
     problems.throwIfAny();
     return spec;
-  }
-
-  /**
-   * A chain: each step is read as a job of its own, the job's settings with the step's prompt,
-   * schema, model and generation in place of the job's; problems name the step.
-   */
-  private JobSpec readChain(com.fasterxml.jackson.databind.node.ObjectNode root) throws SpecException {
-    JsonNode steps = root.get("steps");
-    if (!steps.isArray() || steps.isEmpty()) {
-      problems.error("steps", "must be a list of steps, each with a name, a prompt and a schema");
-      problems.throwIfAny();
-    }
-    for (String key : List.of("prompt", "schema")) {
-      if (root.has(key)) {
-        problems.error(key, "is given beside steps; with steps, each step has its own " + key + " (move it into the first step)");
-      }
-    }
-    List<JobSpec.Step> chain = new ArrayList<>();
-    Set<String> names = new java.util.LinkedHashSet<>();
-    for (int i = 0; i < steps.size(); i++) {
-      JsonNode step = steps.get(i);
-      String stepName = step.path("name").asText("");
-      problems.scope("steps[" + (i + 1) + "]" + (stepName.isEmpty() ? "" : " (" + stepName + ")") + ": ");
-      if (!step.isObject()) {
-        problems.errorInFile("steps[" + (i + 1) + "] must be a mapping with name, prompt and schema");
-        continue;
-      }
-      problems.unknownKeys(step, STEP_KEYS, "");
-      if (!stepName.matches("[a-z][a-z0-9_]{0,30}")) {
-        problems.error("name", "is '" + stepName + "'; give each step a name of lowercase letters, digits or '_' "
-            + "(later steps use it: ${steps.NAME.data.FIELD})");
-      } else if (!names.add(stepName)) {
-        problems.error("name", "'" + stepName + "' is used by an earlier step; step names must differ");
-      }
-      com.fasterxml.jackson.databind.node.ObjectNode merged = root.deepCopy();
-      merged.remove("steps");
-      for (String key : List.of("prompt", "schema", "model", "generation")) {
-        if (step.has(key)) {
-          merged.set(key, step.get(key));
-        }
-      }
-      Set<String> earlier = new java.util.HashSet<>();
-      chain.forEach(s -> earlier.add("steps." + s.name() + "."));
-      JobSpec spec = readOne(merged, earlier);
-      Optional<Condition> when = Optional.empty();
-      if (step.hasNonNull("when")) {
-        if (i == 0) {
-          problems.error("when", "is on the first step; every item starts the chain (filter items with input instead)");
-        } else {
-          try {
-            Condition c = Condition.parse(step.get("when").asText());
-            if (!c.path().startsWith("steps.") || earlier.stream().noneMatch(c.path()::startsWith)) {
-              if (!InputReader.variables(spec.input()).contains(c.path())) {
-                problems.error("when", "reads '" + c.path() + "'; read an earlier step's data (" + earlier.stream().sorted()
-                    .map(e -> e + "data.FIELD").reduce((a, b) -> a + ", " + b).orElse("") + ") or an input variable");
-              }
-            }
-            when = Optional.of(c);
-          } catch (IllegalArgumentException e) {
-            problems.error("when", e.getMessage());
-          }
-        }
-      }
-      boolean history = false;
-      if (step.has("history")) {
-        if (!step.get("history").isBoolean()) {
-          problems.error("history", "is '" + step.get("history").asText() + "'; use true (send the earlier steps' turns) or false");
-        } else {
-          history = step.get("history").booleanValue();
-        }
-      }
-      chain.add(new JobSpec.Step(stepName, spec, history, when));
-    }
-    problems.scope("");
-    problems.throwIfAny();
-    return chain.get(0).spec().withSteps(chain);
   }
 
   private JobSpec readOne(JsonNode root, Set<String> stepPrefixes) {
