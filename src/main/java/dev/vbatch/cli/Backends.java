@@ -1,5 +1,6 @@
 package dev.vbatch.cli;
 
+import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.emulator.EmulatorServer;
@@ -8,7 +9,9 @@ import dev.vbatch.run.Backend;
 import dev.vbatch.run.WaitStep;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.storage.BlobStore;
+import dev.vbatch.input.RemoteObjects;
 import dev.vbatch.storage.GcsBlobStore;
+import dev.vbatch.storage.GcsObjects;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.TimeSource;
 import dev.vbatch.vertex.VertexBatchJobs;
@@ -52,12 +55,28 @@ final class Backends implements AutoCloseable {
     dev.vbatch.vertex.Credentials.requireApplicationDefault();
     String location = spec.location();
     String endpoint = (location.equals("global") ? "" : location + "-") + "aiplatform.googleapis.com:443";
-    BlobStore store = new GcsBlobStore(StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow())
-        .build().getService(), spec.staging().orElseThrow());
+    Storage storage = storage(spec);
+    BlobStore store = new GcsBlobStore(storage, spec.staging().orElseThrow());
     VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
     OnlineModel online = new Lazy(() -> VertexOnlineModel.connect(endpoint, false, spec.project().orElseThrow(), location,
         spec.modelResource(), spec.online().concurrency(), version));
-    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online), null);
+    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online, new GcsObjects(storage)), null);
+  }
+
+  /**
+   * Where a plan with no backend open looks up gs:// inputs: Cloud Storage for Vertex (with
+   * Application Default Credentials), nowhere for the emulator, which reads local files.
+   */
+  static RemoteObjects inputs(JobSpec spec) throws IOException {
+    if (spec.backend() == JobSpec.Backend.EMULATOR || !spec.input().mayReadCloud()) {
+      return RemoteObjects.NONE;
+    }
+    dev.vbatch.vertex.Credentials.requireApplicationDefault();
+    return new GcsObjects(storage(spec));
+  }
+
+  private static Storage storage(JobSpec spec) {
+    return StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow()).build().getService();
   }
 
   /** Opens the online client on the first call, so a run that sends nothing online never creates one. */

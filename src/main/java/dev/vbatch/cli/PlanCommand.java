@@ -58,7 +58,7 @@ final class PlanCommand implements Callable<Integer> {
     ConsoleSink events = common.events(commandSpec, context);
     JobSpec spec = SpecReader.read(specFile, context.env());
     spec.warnings().forEach(events::warn);
-    Plan plan = PlanStep.run(spec, events);
+    Plan plan = PlanStep.run(spec, Backends.inputs(spec), events);
     String stagingRoot = spec.staging().orElse(common.home(context.env()).resolve("staging").toAbsolutePath().toString());
     BlobStore planned = new UriOnlyBlobStore(stagingRoot);
     Requests requests;

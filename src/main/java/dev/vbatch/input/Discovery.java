@@ -39,8 +39,15 @@ public final class Discovery {
 
   /** Items found, in order; skipped ones carry their reason. */
   public static List<PlannedItem> discover(InputSpec input) throws IOException {
+    return discover(input, RemoteObjects.NONE);
+  }
+
+  /** As above; objects under a gs:// prefix are listed through {@code cloud}. */
+  public static List<PlannedItem> discover(InputSpec input, RemoteObjects cloud) throws IOException {
     List<PlannedItem> found;
-    if (input.files().isPresent()) {
+    if (input.files().isPresent() && input.files().get().cloudRoot().isPresent()) {
+      found = cloudFiles(input.files().get(), cloud);
+    } else if (input.files().isPresent()) {
       found = files(input.files().get());
     } else if (input.table().isPresent()) {
       found = table(input.table().get());
@@ -117,6 +124,34 @@ public final class Discovery {
     return out;
   }
 
+  /** The objects under the prefix, filtered like local files by their names below it. */
+  private static List<PlannedItem> cloudFiles(InputSpec.Files spec, RemoteObjects cloud) throws IOException {
+    String root = spec.cloudRoot().get();
+    PathMatcher glob = spec.glob().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).orElse(null);
+    boolean deep = spec.recursive() || (glob != null && spec.glob().get().contains("/"));
+    List<PathMatcher> includes = matchers(spec.include());
+    List<PathMatcher> excludes = matchers(spec.exclude());
+    List<PlannedItem> out = new ArrayList<>();
+    for (RemoteObject object : cloud.list(root)) {
+      String name = object.uri().substring(root.length());
+      Path rel = Path.of(name);
+      if (name.isEmpty() || (!deep && name.contains("/")) || name.startsWith(".") || name.contains("/.")) {
+        continue;
+      }
+      if ((glob != null && !glob.matches(rel))
+          || (!includes.isEmpty() && includes.stream().noneMatch(m -> matches(m, rel)))
+          || excludes.stream().anyMatch(m -> matches(m, rel))) {
+        continue;
+      }
+      Map<String, String> vars = new LinkedHashMap<>();
+      vars.put("item.id", object.uri());
+      putFileVars(vars, rel, object.uri());
+      out.add(new PlannedItem(new Item(object.uri(), Map.copyOf(vars), Optional.empty(), Optional.empty(),
+          Optional.of(object)), Optional.empty(), Optional.empty()));
+    }
+    return out;
+  }
+
   private static boolean matches(PathMatcher m, Path rel) {
     return m.matches(rel) || m.matches(rel.getFileName());
   }
@@ -162,6 +197,7 @@ public final class Discovery {
       vars.put("item.id", id);
       vars.put("row", String.valueOf(row));
       Optional<Path> file = Optional.empty();
+      Optional<RemoteObject> object = Optional.empty();
       String fileRef = spec.fileColumn().map(c -> raw.values().getOrDefault(c, "").trim()).orElse("");
       if (spec.fileColumn().isPresent()) {
         if (!fileRef.isEmpty() && !fileRef.startsWith("gs://")) {
@@ -170,15 +206,14 @@ public final class Discovery {
           putFileVars(vars, p, fileRef);
         } else {
           putFileVars(vars, Path.of(fileRef.isEmpty() ? "none" : fileRef.substring(fileRef.lastIndexOf('/') + 1)), fileRef);
+          object = fileRef.isEmpty() ? Optional.empty() : Optional.of(RemoteObject.unresolved(fileRef));
         }
       }
       Optional<String> text = spec.textColumn().map(c -> raw.values().getOrDefault(c, ""));
-      Item item = new Item(id, Map.copyOf(vars), file, text);
+      Item item = new Item(id, Map.copyOf(vars), file, text, object);
       if (!ids.add(id)) {
         out.add(PlannedItem.skipped(item, "duplicate-id", tableName + " line " + raw.line() + ": id '" + id + "' in column '" + spec.idColumn().orElse("") + "' was already used by an earlier row"));
-      } else if (fileRef.startsWith("gs://")) {
-        out.add(PlannedItem.skipped(item, "unsupported-type", tableName + " line " + raw.line() + ": " + fileRef + " is a gs:// URI; this version attaches local files only"));
-      } else if (file.isEmpty() && text.map(String::isBlank).orElse(true)) {
+      } else if (file.isEmpty() && object.isEmpty() && text.map(String::isBlank).orElse(true)) {
         out.add(PlannedItem.skipped(item, "empty-row", tableName + " line " + raw.line() + ": no text and no file; nothing to send"));
       } else {
         out.add(new PlannedItem(item, Optional.empty(), Optional.empty()));

@@ -25,12 +25,22 @@ public final class ItemInspector {
   public static final long MAX_TEXT_FILE_BYTES = 50L * 1024 * 1024;
 
   private final long maxInlineTextBytes;
+  private final RemoteObjects cloud;
 
   public ItemInspector(long maxInlineTextBytes) {
+    this(maxInlineTextBytes, RemoteObjects.NONE);
+  }
+
+  /** {@code cloud} looks up files given as gs:// URIs in a table. */
+  public ItemInspector(long maxInlineTextBytes, RemoteObjects cloud) {
     this.maxInlineTextBytes = maxInlineTextBytes;
+    this.cloud = cloud;
   }
 
   public PlannedItem inspect(Item item) {
+    if (item.object().isPresent()) {
+      return remote(item, item.object().get());
+    }
     if (item.file().isEmpty()) {
       return new PlannedItem(item, Optional.empty(), Optional.empty());
     }
@@ -69,6 +79,43 @@ public final class ItemInspector {
     } catch (IOException e) {
       return PlannedItem.skipped(item, "unreadable", file + " cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * A file already in Cloud Storage: typed by its content type (or its name when the type is
+   * generic) and checked against the size limits from its metadata; it is never downloaded, so a
+   * PDF's pages are not counted.
+   */
+  private PlannedItem remote(Item item, RemoteObject object) {
+    String shown = item.id().equals(object.uri()) ? object.uri() : item.id() + " (" + object.uri() + ")";
+    if (!object.isResolved()) {
+      Optional<RemoteObject> found;
+      try {
+        found = cloud.get(object.uri());
+      } catch (IOException | RuntimeException e) {
+        return PlannedItem.skipped(item, "unreadable", shown + " cannot be looked up: " + e.getMessage());
+      }
+      if (found.isEmpty()) {
+        return PlannedItem.skipped(item, "missing-file", shown + " does not exist");
+      }
+      return remote(new Item(item.id(), item.vars(), item.file(), item.text(), found), found.get());
+    }
+    if (object.size() == 0) {
+      return PlannedItem.skipped(item, "empty-file", shown + " is empty (0 bytes); there is nothing to send");
+    }
+    String type = object.contentType() == null ? "" : object.contentType().split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+    String mime = MimeTypes.isSupported(type) ? type : MimeTypes.byName(object.name());
+    if (!MimeTypes.isSupported(mime)) {
+      return PlannedItem.skipped(item, "unsupported-type", shown + " has content type " + (type.isEmpty() ? "(none)" : type)
+          + " and a name vbatch cannot type; vbatch sends PDF, PNG, JPEG, WEBP, text, Markdown, CSV, JSON and HTML "
+          + "(set the object's Content-Type, or exclude it with input.files.exclude)");
+    }
+    long limit = mime.equals("application/pdf") ? MAX_PDF_BYTES : MimeTypes.IMAGES.contains(mime) ? MAX_IMAGE_BYTES : MAX_TEXT_FILE_BYTES;
+    if (object.size() > limit) {
+      return PlannedItem.skipped(item, "too-large", shown + " is " + mb(object.size()) + "; Gemini takes " + mime
+          + " files up to " + mb(limit) + " (split or recompress it)");
+    }
+    return ready(item, Attachment.remote(object, mime));
   }
 
   private PlannedItem pdf(Item item, Path file, long size) {

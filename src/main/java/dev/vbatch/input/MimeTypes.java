@@ -56,6 +56,18 @@ public final class MimeTypes {
     return byContent;
   }
 
+  /** The type a file name's extension names, for files vbatch does not read (those in Cloud Storage). */
+  public static String byName(String name) {
+    return switch (extension(name)) {
+      case "pdf" -> "application/pdf";
+      case "png" -> "image/png";
+      case "jpg", "jpeg" -> "image/jpeg";
+      case "webp" -> "image/webp";
+      case "txt", "text", "md", "markdown", "csv", "json", "html", "htm" -> textByExtension(extension(name));
+      default -> "application/octet-stream";
+    };
+  }
+
   private static String textByExtension(String ext) {
     return switch (ext) {
       case "md", "markdown" -> "text/markdown";

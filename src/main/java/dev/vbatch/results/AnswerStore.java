@@ -21,6 +21,15 @@ public final class AnswerStore {
     this.dir = dir;
   }
 
+  /**
+   * The key an answer is stored and looked up under: the request key, joined with the version of
+   * the Cloud Storage file the request references, if any. A request names such a file by URI only,
+   * so without its version a replaced file would get the old file's answer.
+   */
+  public static String key(String requestKey, String version) {
+    return version == null ? requestKey : requestKey + "@" + version;
+  }
+
   /** Every stored answer for {@code model}, by key; later runs' answers win. */
   public Map<String, Outcome> answers(String model) throws IOException {
     Map<String, Outcome> out = new HashMap<>();

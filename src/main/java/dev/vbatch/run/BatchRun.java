@@ -73,7 +73,7 @@ public final class BatchRun {
     this.answers = new AnswerStore(home.resolve("answers"));
     this.time = time;
     this.events = events;
-    this.planner = () -> PlanStep.run(spec, events);
+    this.planner = () -> PlanStep.run(spec, backend.inputs(), events);
   }
 
   /** This run with its items from {@code planner} instead of the spec's input. */

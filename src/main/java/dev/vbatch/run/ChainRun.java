@@ -84,7 +84,7 @@ public final class ChainRun {
     Plan[] base = new Plan[1];
     BatchRun.Planner basePlan = () -> {
       if (base[0] == null) {
-        base[0] = PlanStep.run(steps.get(0).spec(), events);
+        base[0] = PlanStep.run(steps.get(0).spec(), backend.inputs(), events);
       }
       return base[0];
     };
@@ -174,7 +174,8 @@ public final class ChainRun {
       for (String name : step.spec().user().variables()) {
         v.putIfAbsent(name, "");
       }
-      Item item = new Item(p.item().id(), Map.copyOf(v), p.item().file(), step.history() ? p.item().text() : Optional.empty());
+      Item item = new Item(p.item().id(), Map.copyOf(v), p.item().file(), step.history() ? p.item().text() : Optional.empty(),
+          p.item().object());
       items.add(new PlannedItem(item, Optional.empty(), step.history() ? p.attachment() : Optional.empty()));
       if (step.history()) {
         history.put(item.id(), turns(k, p, results));

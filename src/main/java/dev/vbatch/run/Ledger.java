@@ -20,9 +20,17 @@ import java.util.List;
 public final class Ledger {
   /**
    * One item. {@code key} and {@code shard} are null for skipped items; {@code shard} is null and
-   * {@code reused} true for an item answered by an earlier run.
+   * {@code reused} true for an item answered by an earlier run. {@code version} is the version of
+   * the Cloud Storage file the request references, if any (see {@link
+   * dev.vbatch.results.AnswerStore#key}).
    */
-  public record Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused) {
+  public record Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String version) {
+    public Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused) {
+      this(source, key, shard, skipReason, skipMessage, reused, null);
+    }
+
     public boolean isSkipped() {
       return skipReason != null;
     }
@@ -37,7 +45,7 @@ public final class Ledger {
       String key = requests.keys().get(i);
       entries.add(new Entry(p.item().id(), key, key == null ? null : requests.shardOfKey().get(key),
           p.skip().map(s -> s.reason()).orElse(null), p.skip().map(s -> s.message()).orElse(null),
-          key != null && requests.reused().containsKey(key)));
+          key != null && requests.reused().containsKey(key), requests.versions().get(i)));
     }
     return entries;
   }

@@ -5,6 +5,7 @@ import dev.vbatch.event.EventSink;
 import dev.vbatch.input.Discovery;
 import dev.vbatch.input.ItemInspector;
 import dev.vbatch.input.PlannedItem;
+import dev.vbatch.input.RemoteObjects;
 import dev.vbatch.spec.JobSpec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,8 +26,13 @@ public final class PlanStep {
    * order, so the plan is the same as inspecting one item after another.
    */
   public static Plan run(JobSpec spec, EventSink events) throws IOException {
-    List<PlannedItem> found = Discovery.discover(spec.input());
-    ItemInspector inspector = new ItemInspector(spec.limits().maxInlineTextBytes());
+    return run(spec, RemoteObjects.NONE, events);
+  }
+
+  /** As above; inputs given as gs:// URIs are listed and looked up through {@code cloud}. */
+  public static Plan run(JobSpec spec, RemoteObjects cloud, EventSink events) throws IOException {
+    List<PlannedItem> found = Discovery.discover(spec.input(), cloud);
+    ItemInspector inspector = new ItemInspector(spec.limits().maxInlineTextBytes(), cloud);
     List<PlannedItem> inspected = new ArrayList<>(found.size());
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {

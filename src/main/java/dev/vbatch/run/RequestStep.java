@@ -10,6 +10,7 @@ import dev.vbatch.request.RequestBuilder;
 import dev.vbatch.request.RequestKey;
 import dev.vbatch.storage.BlobStore;
 import dev.vbatch.storage.Uploads;
+import dev.vbatch.results.AnswerStore;
 import dev.vbatch.results.Outcome;
 import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.Hashing;
@@ -24,8 +25,9 @@ import java.util.Set;
 /**
  * Builds one request per sendable item, keys it, and hands each distinct request once to the shard
  * sink; identical requests share a key and are sent once. Files are staged content-addressed
- * ({@code files/SHA256.EXT}) and uploaded only when absent. With {@code upload} false nothing is
- * written (plan).
+ * ({@code files/SHA256.EXT}) and uploaded only when absent; files already in Cloud Storage are
+ * referenced where they are, and their version joins the key under which answers are reused. With
+ * {@code upload} false nothing is written (plan).
  */
 public final class RequestStep {
   private RequestStep() {}
@@ -50,6 +52,7 @@ public final class RequestStep {
       Map<String, Outcome> answered, EventSink events, Uploads uploads) throws IOException {
     RequestBuilder builder = new RequestBuilder(plan.spec());
     List<String> keys = new ArrayList<>(plan.items().size());
+    List<String> versions = new ArrayList<>(plan.items().size());
     Map<String, Integer> shardOfKey = new HashMap<>();
     Set<String> staged = new HashSet<>();
     Map<String, Outcome> reused = new HashMap<>();
@@ -60,11 +63,16 @@ public final class RequestStep {
     for (PlannedItem p : plan.items()) {
       if (p.isSkipped()) {
         keys.add(null);
+        versions.add(null);
         continue;
       }
       String uri = "";
       String path = null;
-      if (p.attachment().isPresent() && !p.attachment().get().isInline()) {
+      String version = null;
+      if (p.attachment().isPresent() && p.attachment().get().isRemote()) {
+        uri = p.attachment().get().remote().uri();
+        version = p.attachment().get().remote().version();
+      } else if (p.attachment().isPresent() && !p.attachment().get().isInline()) {
         Attachment a = p.attachment().get();
         path = "files/" + Hashing.sha256Hex(a.file()) + "." + extension(a.mimeType());
         uri = store.uri(path);
@@ -73,7 +81,8 @@ public final class RequestStep {
           plan.history().getOrDefault(p.item().id(), List.of()));
       String key = RequestKey.of(request);
       keys.add(key);
-      Outcome earlier = answered.get(key);
+      versions.add(version);
+      Outcome earlier = answered.get(AnswerStore.key(key, version));
       if (earlier != null) {
         reused.put(key, earlier);
       } else if (!shardOfKey.containsKey(key)) {
@@ -94,7 +103,7 @@ public final class RequestStep {
     if (uploaded > 0) {
       events.info("uploaded " + uploaded + " file(s), " + uploads.bytes() / 1024 + " KiB, to " + store.uri("files/"));
     }
-    return new Requests(keys, shardOfKey, shardOfKey.size(), sink.shards(), inTokens, outTokens, reused);
+    return new Requests(keys, versions, shardOfKey, shardOfKey.size(), sink.shards(), inTokens, outTokens, reused);
   }
 
   static String extension(String mime) {

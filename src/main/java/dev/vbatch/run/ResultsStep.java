@@ -109,7 +109,7 @@ public final class ResultsStep {
           o = readers[file[id]].read(offset[id], length[id]);
           if (!e.reused() && succeeded[id] && !recorded.get(id)) {
             recorded.set(id);
-            fresh.add(e.key(), o);
+            fresh.add(AnswerStore.key(e.key(), e.version()), o);
           }
         }
         if (o.reason() != null && jobReasons.contains(o.reason())) {

@@ -115,11 +115,10 @@ final class InputReader {
       problems.error("input.files.path", "is missing; give a directory or a glob such as docs/**/*.pdf");
       return Optional.empty();
     }
-    if (path.startsWith("gs://")) {
-      problems.error("input.files", "is a gs:// prefix; this version reads local files only (Cloud Storage inputs are planned)");
-      return Optional.empty();
-    }
     int wildcard = firstWildcard(path);
+    if (path.startsWith("gs://")) {
+      return cloudFiles(path, wildcard, include, exclude, recursive);
+    }
     Path root;
     Optional<String> glob = Optional.empty();
     if (wildcard >= 0) {
@@ -134,6 +133,35 @@ final class InputReader {
       return Optional.empty();
     }
     return Optional.of(new InputSpec.Files(root, glob, include, exclude, recursive));
+  }
+
+  /**
+   * A gs://BUCKET/PREFIX, or a glob under one ({@code gs://b/scans/*.pdf}): the objects are listed
+   * at plan time, referenced by URI and never copied.
+   */
+  private Optional<InputSpec.Files> cloudFiles(String path, int wildcard, List<String> include, List<String> exclude,
+      boolean recursive) {
+    String rest = path.substring("gs://".length());
+    int slash = rest.indexOf('/');
+    String bucket = slash < 0 ? rest : rest.substring(0, slash);
+    if (!bucket.matches("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]")) {
+      problems.error("input.files", "is '" + path + "'; give gs://BUCKET/PREFIX with a valid bucket name (lowercase letters, "
+          + "digits, '-', '_' and '.')");
+      return Optional.empty();
+    }
+    Optional<String> glob = Optional.empty();
+    String root;
+    if (wildcard >= 0) {
+      int cut = path.lastIndexOf('/', wildcard);
+      if (cut < "gs://".length() + bucket.length()) {
+        cut = "gs://".length() + bucket.length();
+      }
+      root = path.substring(0, cut) + "/";
+      glob = Optional.of(path.substring(cut + 1));
+    } else {
+      root = path.endsWith("/") ? path : path + "/";
+    }
+    return Optional.of(new InputSpec.Files(dir, glob, include, exclude, recursive, Optional.of(root)));
   }
 
   private static int firstWildcard(String path) {

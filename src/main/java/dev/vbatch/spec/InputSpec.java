@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the items of a job come from: files under a directory (or matching a glob), or the rows of
- * a CSV or JSONL table. Sampling and limits apply after discovery, in a stable order.
+ * Where the items of a job come from: files under a directory or a gs:// prefix (or matching a
+ * glob), or the rows of a CSV or JSONL table. Sampling and limits apply after discovery, in a stable order.
  */
 public record InputSpec(
     Optional<Files> files,
@@ -15,9 +15,23 @@ public record InputSpec(
     long seed,
     Optional<Integer> limit) {
 
-  /** Files under {@code root}; {@code glob} (relative to root) when the path had wildcards. */
+  /**
+   * Files under {@code root}; {@code glob} (relative to root) when the path had wildcards. With
+   * {@code cloudRoot} (a gs://BUCKET/PREFIX/ ending in '/'), the objects under that prefix instead:
+   * root is unused, and glob, include and exclude match the names below the prefix.
+   */
   public record Files(
-      Path root, Optional<String> glob, List<String> include, List<String> exclude, boolean recursive) {}
+      Path root, Optional<String> glob, List<String> include, List<String> exclude, boolean recursive,
+      Optional<String> cloudRoot) {
+    public Files(Path root, Optional<String> glob, List<String> include, List<String> exclude, boolean recursive) {
+      this(root, glob, include, exclude, recursive, Optional.empty());
+    }
+  }
+
+  /** Whether some items are read from Cloud Storage (a gs:// prefix, or a file column that may hold gs:// URIs). */
+  public boolean mayReadCloud() {
+    return files.map(f -> f.cloudRoot().isPresent()).orElse(false) || table.map(t -> t.fileColumn().isPresent()).orElse(false);
+  }
 
   /** Rows of a CSV or JSONL file; every column is a template variable. */
   public record Table(

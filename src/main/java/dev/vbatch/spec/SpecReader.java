@@ -141,6 +141,10 @@ public final class SpecReader {
     if (backend == JobSpec.Backend.VERTEX && staging.isEmpty()) {
       problems.error("staging", "is missing; the vertex backend needs a gs://BUCKET/PREFIX to stage requests and read predictions");
     }
+    if (backend == JobSpec.Backend.EMULATOR && input.files().flatMap(InputSpec.Files::cloudRoot).isPresent()) {
+      problems.error("input.files", "is a gs:// prefix, and the emulator backend reads local files only; set backend: vertex "
+          + "(with project and staging), or copy the files down and give their directory");
+    }
     staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
     Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
     JobSpec.Limits limits = limits(root.get("limits"));

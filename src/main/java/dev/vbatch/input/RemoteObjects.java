@@ -1,0 +1,32 @@
+package dev.vbatch.input;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** Lists and looks up objects already in Cloud Storage, for inputs given as gs:// URIs. */
+public interface RemoteObjects {
+  /** The objects whose URI starts with {@code gsPrefix}, sorted by URI, without folder placeholders. */
+  List<RemoteObject> list(String gsPrefix) throws IOException;
+
+  /** The object at {@code uri}, or empty when there is none. */
+  Optional<RemoteObject> get(String uri) throws IOException;
+
+  /** For a backend with no Cloud Storage (the emulator reading local files). */
+  RemoteObjects NONE = new RemoteObjects() {
+    @Override
+    public List<RemoteObject> list(String gsPrefix) throws IOException {
+      throw unreachable(gsPrefix);
+    }
+
+    @Override
+    public Optional<RemoteObject> get(String uri) throws IOException {
+      throw unreachable(uri);
+    }
+
+    private IOException unreachable(String uri) {
+      return new IOException(uri + " is in Cloud Storage, and this backend reads local files only; "
+          + "set backend: vertex (with project and staging) to read gs:// inputs");
+    }
+  };
+}
