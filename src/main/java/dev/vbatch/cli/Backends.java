@@ -1,7 +1,10 @@
 package dev.vbatch.cli;
 
+import com.google.api.gax.rpc.FixedHeaderProvider;
+import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import dev.vbatch.bigquery.BigQueryResults;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.event.EventSink;
@@ -60,7 +63,9 @@ final class Backends implements AutoCloseable {
     VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
     OnlineModel online = new Lazy(() -> VertexOnlineModel.connect(endpoint, false, spec.project().orElseThrow(), location,
         spec.modelResource(), spec.online().concurrency(), version));
-    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online, new GcsObjects(storage)), null);
+    BigQueryResults results = new BigQueryResults(BigQueryOptions.newBuilder().setProjectId(spec.project().orElseThrow())
+        .setHeaderProvider(FixedHeaderProvider.create("user-agent", "vbatch/" + version)).build().getService());
+    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online, new GcsObjects(storage), results), null);
   }
 
   /**

@@ -191,6 +191,7 @@ public final class BatchRun {
 
   private void build(RunState state) throws IOException, InterruptedException {
     RunFiles files = files(state);
+    backend.export().check(spec);
     state.stage = "plan";
     Plan plan = timed(state, "plan", planner::plan);
     state.stage = "build";
@@ -367,6 +368,12 @@ public final class BatchRun {
     ResultWriter.Counts counts = done.counts();
     ObjectNode summary = RunSummary.of(spec, backend.name(), outDir, state, done);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
+    try {
+      backend.export().append(spec, state.runId, outDir.resolve("results.jsonl"), backend.store(), events);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while loading the results into BigQuery");
+    }
     state.stage = "done";
     state.save(stateFile(state));
     return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), (int) done.lostToJobs());

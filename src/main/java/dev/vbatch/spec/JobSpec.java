@@ -31,6 +31,7 @@ public record JobSpec(
     Map<String, String> labels,
     Optional<String> staging,
     Optional<Path> output,
+    Optional<String> resultsTable,
     Limits limits,
     int retryRounds,
     Mode mode,
@@ -53,8 +54,8 @@ public record JobSpec(
 
   public JobSpec withSteps(List<Step> chain) {
     return new JobSpec(file, name, model, backend, project, location, input, system, user, schemaFile, resultSchema,
-        responseSchema, generation, safety, labels, staging, output, limits, retryRounds, mode, retryMode, online,
-        warnings, List.copyOf(chain));
+        responseSchema, generation, safety, labels, staging, output, resultsTable, limits, retryRounds, mode, retryMode,
+        online, warnings, List.copyOf(chain));
   }
 
   /**

@@ -1,0 +1,36 @@
+package dev.vbatch.run;
+
+import dev.vbatch.event.EventSink;
+import dev.vbatch.spec.JobSpec;
+import dev.vbatch.storage.BlobStore;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where a run's results go besides the files (a BigQuery table, for a spec with resultsTable):
+ * checked before anything is submitted, appended once the results are written.
+ */
+public interface ResultsExport {
+  /** Fails, before the run spends anything, when the destination cannot take the results. */
+  void check(JobSpec spec) throws IOException;
+
+  /**
+   * Appends the run's results ({@code results}, the results.jsonl just written) once: doing it
+   * again for the same run (a resume after a crash) does not add the rows twice.
+   */
+  void append(JobSpec spec, String runId, Path results, BlobStore store, EventSink events)
+      throws IOException, InterruptedException;
+
+  /** For backends with no BigQuery; a spec with resultsTable is refused before it gets here. */
+  ResultsExport NONE = new ResultsExport() {
+    @Override
+    public void check(JobSpec spec) throws IOException {
+      if (spec.resultsTable().isPresent()) {
+        throw new IOException("resultsTable needs the vertex backend (BigQuery loads the results from Cloud Storage)");
+      }
+    }
+
+    @Override
+    public void append(JobSpec spec, String runId, Path results, BlobStore store, EventSink events) {}
+  };
+}
