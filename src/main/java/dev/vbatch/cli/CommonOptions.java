@@ -9,8 +9,10 @@ final class CommonOptions {
   @Option(names = "--json", description = "Print a machine-readable result on stdout; logs go to stderr as JSON lines.")
   boolean json;
 
-  @Option(names = "--console", paramLabel = "MODE", defaultValue = "auto",
-      description = "How to show progress on stderr: auto (a bar on a terminal), plain (lines) or rich (a bar). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--console", paramLabel = "MODE", defaultValue = "${env:VBATCH_CONSOLE:-auto}",
+      description = "How to show progress and logs on stderr: auto, plain (lines), rich (a progress bar) or json (one JSON "
+          + "object a line with a Cloud Logging severity). auto is rich on a terminal, json when not on a terminal under "
+          + "Cloud Run or a scheduler (CLOUD_RUN_JOB or K_SERVICE set), plain otherwise. Default: $VBATCH_CONSOLE, else auto.")
   String console;
 
   @Option(names = {"-v", "--verbose"}, description = "Show debug messages.")
@@ -33,17 +35,33 @@ final class CommonOptions {
 
   /** The renderer of the core's events on the command's stderr, as these options ask. */
   ConsoleSink events(picocli.CommandLine.Model.CommandSpec command, Context context) {
-    return new ConsoleSink(command.commandLine().getErr(), mode(context.terminal()), verbose);
+    try {
+      return new ConsoleSink(command.commandLine().getErr(), mode(context.terminal(), context.env()), verbose);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());
+    }
   }
 
-  ConsoleSink.Mode mode(boolean terminal) {
+  ConsoleSink.Mode mode(boolean terminal, Map<String, String> env) {
+    return mode(json, console, terminal, env);
+  }
+
+  /** The console mode for these settings; also used for the error line of a command that failed. */
+  static ConsoleSink.Mode mode(boolean json, String console, boolean terminal, Map<String, String> env) {
     if (json) {
       return ConsoleSink.Mode.JSON;
     }
-    return switch (console) {
+    return switch (console == null ? "auto" : console.toLowerCase(java.util.Locale.ROOT)) {
       case "rich" -> ConsoleSink.Mode.RICH;
       case "plain" -> ConsoleSink.Mode.PLAIN;
-      default -> terminal ? ConsoleSink.Mode.RICH : ConsoleSink.Mode.PLAIN;
+      case "json" -> ConsoleSink.Mode.JSON;
+      case "auto" -> terminal ? ConsoleSink.Mode.RICH : scheduled(env) ? ConsoleSink.Mode.JSON : ConsoleSink.Mode.PLAIN;
+      default -> throw new IllegalArgumentException("--console is '" + console + "'; use auto, plain, rich or json");
     };
+  }
+
+  /** Whether this process runs under Cloud Run (a job or a service), where stderr goes to Cloud Logging. */
+  static boolean scheduled(Map<String, String> env) {
+    return env.containsKey("CLOUD_RUN_JOB") || env.containsKey("K_SERVICE");
   }
 }

@@ -3,6 +3,7 @@ package dev.vbatch.cli;
 import dev.vbatch.run.RunReport;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vbatch fetch RUN}: waits if needed, then collects, decodes and writes a submitted run's results. */
@@ -22,6 +23,8 @@ class FetchCommand extends StoredRunCommand {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Where to write results (default: where 'submit' said).")
   Path out;
 
+  @Mixin FailOn failOn;
+
   FetchCommand(Context context) {
     super(context);
   }
@@ -29,13 +32,14 @@ class FetchCommand extends StoredRunCommand {
   @Override
   public Integer call() throws Exception {
     ConsoleSink events = common.events(commandSpec, context);
+    var rules = failOn.rules(commandSpec.commandLine());
     try (StoredRun stored = open(events, out)) {
       RunReport report;
       try (Detach detach = Detach.watch(stored.state, commandSpec.commandLine().getErr())) {
         report = stored.run.finish(stored.state);
       }
       Path outDir = out != null ? out : Path.of(stored.state.output);
-      return RunOutput.print(report, outDir, common.json, commandSpec.commandLine().getOut(), events);
+      return RunOutput.print(report, outDir, common.json, commandSpec.commandLine().getOut(), events, rules);
     }
   }
 }

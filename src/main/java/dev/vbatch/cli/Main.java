@@ -18,13 +18,13 @@ public final class Main {
     CommandLine cmd = new CommandLine(new VbatchCommand(), new Factory(context));
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler((e, line, parseResult) -> handle(e, line, parseResult));
+    cmd.setExecutionExceptionHandler((e, line, parseResult) -> handle(e, line, parseResult, context));
     cmd.setUsageHelpLongOptionsMaxWidth(36);
     return cmd.execute(args);
   }
 
-  private static int handle(Exception e, CommandLine line, CommandLine.ParseResult parse) {
-    PrintWriter err = line.getErr();
+  private static int handle(Exception e, CommandLine line, CommandLine.ParseResult parse, Context context) {
+    PrintWriter err = jsonLogs(parse, context) ? new JsonLines(line.getErr()) : line.getErr();
     boolean stacktrace = parse.expandedArgs().contains("--stacktrace");
     int code;
     if (e instanceof SpecException spec) {
@@ -60,6 +60,75 @@ public final class Main {
     }
     err.flush();
     return code;
+  }
+
+  /** Whether the failed command logs JSON lines (--json, --console json, or auto under Cloud Run). */
+  private static boolean jsonLogs(CommandLine.ParseResult parse, Context context) {
+    CommandLine.ParseResult leaf = parse;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    try {
+      String console = leaf.matchedOptionValue("--console", context.env().getOrDefault("VBATCH_CONSOLE", "auto"));
+      return CommonOptions.mode(leaf.hasMatchedOption("--json"), console, context.terminal(), context.env())
+          == ConsoleSink.Mode.JSON;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The error report as JSON lines with severity ERROR, for Cloud Logging: each println becomes one
+   * line; a stack trace (--stacktrace) goes into the message of its own line.
+   */
+  private static final class JsonLines extends PrintWriter {
+    private final PrintWriter target;
+    private final StringBuilder pending = new StringBuilder();
+
+    JsonLines(PrintWriter target) {
+      super(new java.io.StringWriter());
+      this.target = target;
+    }
+
+    @Override
+    public void write(String s, int off, int len) {
+      pending.append(s, off, off + len);
+      int nl;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        emit(pending.substring(0, nl));
+        pending.delete(0, nl + 1);
+      }
+    }
+
+    @Override
+    public void write(int c) {
+      write(String.valueOf((char) c), 0, 1);
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) {
+      write(new String(buf, off, len), 0, len);
+    }
+
+    @Override
+    public void println() {
+      write("\n", 0, 1);
+    }
+
+    private void emit(String line) {
+      if (!line.isBlank()) {
+        target.println(dev.vbatch.util.Json.object().put("severity", "ERROR").put("message", line));
+      }
+    }
+
+    @Override
+    public void flush() {
+      if (pending.length() > 0) {
+        emit(pending.toString());
+        pending.setLength(0);
+      }
+      target.flush();
+    }
   }
 
   static String version() {

@@ -2,6 +2,7 @@ package dev.vbatch.cli;
 
 import dev.vbatch.run.RunReport;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +48,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin EmulatorEndpoint endpoint;
 
+  @Mixin FailOn failOn;
+
   private final Context context;
 
   RunCommand(Context context) {
@@ -57,16 +60,17 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
+    List<FailOn.Rule> rules = failOn.rules(commandSpec.commandLine());
     var emulatorConfig = emulator.config(commandSpec);
     NewRun run = NewRun.prepare(commandSpec.commandLine(), job, common, context, events);
     if (run.spec().isChain()) {
-      return RunOutput.print(run.driveChain(emulatorConfig, endpoint.value, context, events), run.outDir(), common.json, stdout, events);
+      return RunOutput.print(run.driveChain(emulatorConfig, endpoint.value, context, events), run.outDir(), common.json, stdout, events, rules);
     }
     RunReport report = run.drive(emulatorConfig, endpoint.value, context, events, (batch, state) -> {
       try (Detach detach = Detach.watch(state, commandSpec.commandLine().getErr())) {
         return batch.finish(state);
       }
     });
-    return RunOutput.print(report, run.resultsDir(), common.json, stdout, events);
+    return RunOutput.print(report, run.resultsDir(), common.json, stdout, events, rules);
   }
 }

@@ -4,12 +4,15 @@ import dev.vbatch.run.RunReport;
 import dev.vbatch.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /** How run and fetch report a finished run, and the exit code it earns. */
 final class RunOutput {
   private RunOutput() {}
 
-  static int print(RunReport report, Path outDir, boolean json, PrintWriter stdout, ConsoleSink events) {
+  static int print(RunReport report, Path outDir, boolean json, PrintWriter stdout, ConsoleSink events,
+      List<FailOn.Rule> failOn) {
     if (json) {
       stdout.println(Json.write(report.summary()));
       events.info(report.countsLine());
@@ -39,6 +42,17 @@ final class RunOutput {
     stdout.flush();
     if (report.jobFailures() > 0) {
       return ExitCodes.JOB_FAILED;
+    }
+    if (!failOn.isEmpty()) {
+      Optional<String> crossed = FailOn.crossed(failOn, report);
+      if (crossed.isPresent()) {
+        events.error("the run fails --fail-on: " + crossed.get());
+        return ExitCodes.ITEMS_FAILED;
+      }
+      if (report.failed() + report.skipped() > 0) {
+        events.info((report.failed() + report.skipped()) + " item(s) failed or were skipped, within --fail-on; exit code 0");
+      }
+      return ExitCodes.OK;
     }
     return report.failed() + report.skipped() > 0 ? ExitCodes.ITEMS_FAILED : ExitCodes.OK;
   }

@@ -13,6 +13,10 @@ public interface EventSink {
     emit(new Event.Log(Event.Level.WARN, message));
   }
 
+  default void error(String message) {
+    emit(new Event.Log(Event.Level.ERROR, message));
+  }
+
   default void debug(String message) {
     emit(new Event.Log(Event.Level.DEBUG, message));
   }

@@ -22,6 +22,8 @@ final class CliHarness {
 
   final FakeTime time = new FakeTime();
   final Path home;
+  /** The environment the command sees (none by default). */
+  Map<String, String> env = Map.of();
 
   CliHarness(Path home) {
     this.home = home;
@@ -37,7 +39,7 @@ final class CliHarness {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("--version"))) {
       all = args;
     }
-    int exit = Main.execute(new Context(time, Map.of(), false), new PrintWriter(out, true), new PrintWriter(err, true), all);
+    int exit = Main.execute(new Context(time, env, false), new PrintWriter(out, true), new PrintWriter(err, true), all);
     return new Result(exit, out.toString(), err.toString());
   }
 
