@@ -25,9 +25,20 @@ final class CommonOptions {
       description = "Where vbatch keeps run state, local staging and emulator data (default: $VBATCH_HOME or ./.vbatch).")
   Path home;
 
+  @Option(names = "--state", paramLabel = "GS_URI",
+      description = "Also keep run state (runs, chains, answers) under this gs://BUCKET/PREFIX: it is copied down when the "
+          + "command starts and each state file is copied up as it is written, so a new container resumes an unfinished "
+          + "run (default: $VBATCH_STATE).")
+  String state;
+
   Path home(Map<String, String> env) {
-    if (home != null) {
-      return home;
+    return home(home, env);
+  }
+
+  /** --home if given, else $VBATCH_HOME, else ./.vbatch. */
+  static Path home(Path option, Map<String, String> env) {
+    if (option != null) {
+      return option;
     }
     String fromEnv = env.get("VBATCH_HOME");
     return Path.of(fromEnv == null || fromEnv.isBlank() ? ".vbatch" : fromEnv);

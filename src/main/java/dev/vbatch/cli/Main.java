@@ -1,6 +1,7 @@
 package dev.vbatch.cli;
 
 import dev.vbatch.spec.SpecException;
+import dev.vbatch.storage.StateMirror;
 import dev.vbatch.vertex.CloudException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ public final class Main {
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, line, parseResult) -> handle(e, line, parseResult, context));
     cmd.setUsageHelpLongOptionsMaxWidth(36);
+    cmd.setExecutionStrategy(parse -> withStateMirror(parse, context, out));
     return cmd.execute(args);
   }
 
@@ -60,6 +62,43 @@ public final class Main {
     }
     err.flush();
     return code;
+  }
+
+  /**
+   * Runs the command, with its run state mirrored to Cloud Storage when --state (or VBATCH_STATE)
+   * names a gs:// prefix: copied down first, copied up as it is written, and whatever is left when
+   * the command ends, even when it fails.
+   */
+  private static int withStateMirror(CommandLine.ParseResult parse, Context context, PrintWriter out) {
+    CommandLine.ParseResult leaf = parse;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    String state = leaf.matchedOptionValue("--state", context.env().get("VBATCH_STATE"));
+    if (state == null || state.isBlank() || leaf.commandSpec().findOption("--state") == null
+        || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()) {
+      return new CommandLine.RunLast().execute(parse);
+    }
+    CommandLine line = leaf.commandSpec().commandLine();
+    if (!state.startsWith("gs://")) {
+      throw new CommandLine.ParameterException(line, "--state is '" + state + "'; give a gs://BUCKET/PREFIX");
+    }
+    java.nio.file.Path home = CommonOptions.home(leaf.matchedOptionValue("--home", null), context.env());
+    StateMirror mirror = new StateMirror(context.storage().get(), state, home);
+    try {
+      mirror.open();
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new CommandLine.ExecutionException(line, "cannot copy run state down from " + state + ": " + e.getMessage(), e);
+    }
+    try {
+      return new CommandLine.RunLast().execute(parse);
+    } finally {
+      try {
+        mirror.close();
+      } catch (java.io.IOException | RuntimeException e) {
+        line.getErr().println("warning: could not copy run state up to " + state + ": " + e.getMessage());
+      }
+    }
   }
 
   /** Whether the failed command logs JSON lines (--json, --console json, or auto under Cloud Run). */

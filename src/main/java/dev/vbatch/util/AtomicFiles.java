@@ -19,7 +19,28 @@ public final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /** Told of each file once it has been written whole (the run state mirror copies it up). */
+  @FunctionalInterface
+  public interface Listener {
+    void written(Path file) throws IOException;
+  }
+
+  private static final java.util.List<Listener> LISTENERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public static void addListener(Listener listener) {
+    LISTENERS.add(listener);
+  }
+
+  public static void removeListener(Listener listener) {
+    LISTENERS.remove(listener);
+  }
+
   public static void write(Path target, Writer writer) throws IOException {
+    write(target, writer, true);
+  }
+
+  /** As above; {@code notify} false writes without telling the listeners (a copy coming down). */
+  public static void write(Path target, Writer writer, boolean notify) throws IOException {
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
@@ -34,6 +55,11 @@ public final class AtomicFiles {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+    if (notify) {
+      for (Listener l : LISTENERS) {
+        l.written(target);
+      }
     }
   }
 

@@ -24,6 +24,8 @@ final class CliHarness {
   final Path home;
   /** The environment the command sees (none by default). */
   Map<String, String> env = Map.of();
+  /** The Cloud Storage the command sees (for --state); null for the default client. */
+  com.google.cloud.storage.Storage storage;
 
   CliHarness(Path home) {
     this.home = home;
@@ -39,7 +41,7 @@ final class CliHarness {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("--version"))) {
       all = args;
     }
-    int exit = Main.execute(new Context(time, env, false), new PrintWriter(out, true), new PrintWriter(err, true), all);
+    int exit = Main.execute(storage == null ? new Context(time, env, false) : new Context(time, env, false, () -> storage), new PrintWriter(out, true), new PrintWriter(err, true), all);
     return new Result(exit, out.toString(), err.toString());
   }
 

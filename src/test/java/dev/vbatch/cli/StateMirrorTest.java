@@ -1,0 +1,69 @@
+package dev.vbatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import dev.vbatch.emulator.EmulatorConfig;
+import dev.vbatch.emulator.EmulatorServer;
+import dev.vbatch.util.TimeSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Run state kept on gs:// (in memory here): a run submitted by one "container" is finished by
+ * another that starts with an empty home, as Cloud Run jobs do.
+ */
+class StateMirrorTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aNewContainerWithAnEmptyHomeFinishesTheRunAnotherOneSubmitted() throws Exception {
+    Storage storage = LocalStorageHelper.getOptions().getService();
+    try (EmulatorServer emulator = EmulatorServer.start(0, tmp.resolve("emulator"), EmulatorConfig.defaults(), TimeSource.SYSTEM)) {
+      CliHarness first = new CliHarness(tmp.resolve("container-1"));
+      first.storage = storage;
+      first.env = java.util.Map.of("VBATCH_STATE", "gs://state-bucket/vbatch");
+      CliHarness.Result submitted = first.run("submit", RunCommandTest.SPEC.toString(), "--out", tmp.resolve("out").toString(),
+          "--emulator-endpoint", emulator.endpoint());
+      assertThat(submitted.exit()).as(submitted.err()).isZero();
+      String runId = submitted.out().trim();
+
+      List<String> names = StreamSupport.stream(storage.list("state-bucket").iterateAll().spliterator(), false)
+          .map(Blob::getName).toList();
+      assertThat(names).contains("vbatch/runs/" + runId + "/state.json", "vbatch/runs/" + runId + "/items.jsonl")
+          .allSatisfy(n -> assertThat(n).matches("vbatch/(runs|chains|answers)/.*"));
+
+      CliHarness second = new CliHarness(tmp.resolve("container-2"));
+      second.storage = storage;
+      CliHarness.Result fetched = second.run("fetch", runId, "--state", "gs://state-bucket/vbatch",
+          "--emulator-endpoint", emulator.endpoint(), "--json");
+      assertThat(fetched.exit()).as(fetched.err()).isZero();
+      assertThat(fetched.json().path("items").asLong()).isEqualTo(7);
+      assertThat(fetched.json().path("succeeded").asLong()).isEqualTo(7);
+
+      // The finished state went back up: a third container sees the run as done.
+      CliHarness third = new CliHarness(tmp.resolve("container-3"));
+      third.storage = storage;
+      CliHarness.Result runs = third.run("runs", "--state", "gs://state-bucket/vbatch", "--json");
+      JsonNode run = runs.json().get(0);
+      assertThat(run.path("runId").asText()).isEqualTo(runId);
+      assertThat(run.path("stage").asText()).isEqualTo("done");
+      assertThat(Files.exists(tmp.resolve("container-3/runs/" + runId + "/state.json"))).isTrue();
+    }
+  }
+
+  @Test
+  void aStateThatIsNotGsIsAUsageError() {
+    CliHarness cli = new CliHarness(tmp.resolve("h"));
+    CliHarness.Result r = cli.run("runs", "--state", "/tmp/state");
+    assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--state is '/tmp/state'; give a gs://BUCKET/PREFIX");
+  }
+}
