@@ -52,6 +52,7 @@ module "invoices" {
   input_buckets = [var.inputs_bucket]
   image         = var.image
   job_spec      = "/app/jobs/nightly-invoices/job.yaml"
+  job_env       = { VBATCH_INPUTS = var.inputs_bucket }
   fail_on       = "failed>2%"
   schedule      = "0 2 * * *"
   time_zone     = "Europe/Berlin"

@@ -115,6 +115,17 @@ resource "google_cloud_run_v2_job" "nightly" {
           name  = "VBATCH_CONSOLE"
           value = "json"
         }
+        env {
+          name  = "VBATCH_BUCKET"
+          value = google_storage_bucket.staging.name
+        }
+        dynamic "env" {
+          for_each = var.job_env
+          content {
+            name  = env.key
+            value = env.value
+          }
+        }
 
         resources {
           limits = {

@@ -78,6 +78,12 @@ variable "job_spec" {
   type        = string
 }
 
+variable "job_env" {
+  description = "More environment variables for the container, for the ${env:NAME} references in the job spec (e.g. VBATCH_INPUTS). VBATCH_BUCKET, VBATCH_STATE, VBATCH_CONSOLE and GOOGLE_CLOUD_PROJECT are set by the module."
+  type        = map(string)
+  default     = {}
+}
+
 variable "fail_on" {
   description = "vbatch --fail-on rules: the run counts as failed only when one is crossed (e.g. \"failed>2%\"). Empty for any failed item."
   type        = string

@@ -15,6 +15,8 @@ import dev.vbatch.storage.BlobStore;
 import dev.vbatch.input.RemoteObjects;
 import dev.vbatch.storage.GcsBlobStore;
 import dev.vbatch.storage.GcsObjects;
+import dev.vbatch.storage.GcsResults;
+import dev.vbatch.run.ResultsExport;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.TimeSource;
 import dev.vbatch.vertex.VertexBatchJobs;
@@ -65,7 +67,8 @@ final class Backends implements AutoCloseable {
         spec.modelResource(), spec.online().concurrency(), version));
     BigQueryResults results = new BigQueryResults(BigQueryOptions.newBuilder().setProjectId(spec.project().orElseThrow())
         .setHeaderProvider(FixedHeaderProvider.create("user-agent", "vbatch/" + version)).build().getService());
-    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online, new GcsObjects(storage), results), null);
+    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online, new GcsObjects(storage),
+        ResultsExport.both(results, new GcsResults(storage))), null);
   }
 
   /**

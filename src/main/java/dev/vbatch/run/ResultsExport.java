@@ -21,12 +21,30 @@ public interface ResultsExport {
   void append(JobSpec spec, String runId, Path results, BlobStore store, EventSink events)
       throws IOException, InterruptedException;
 
+  /** Both exports, checked and appended in order. */
+  static ResultsExport both(ResultsExport first, ResultsExport second) {
+    return new ResultsExport() {
+      @Override
+      public void check(JobSpec spec) throws IOException {
+        first.check(spec);
+        second.check(spec);
+      }
+
+      @Override
+      public void append(JobSpec spec, String runId, Path results, BlobStore store, EventSink events)
+          throws IOException, InterruptedException {
+        first.append(spec, runId, results, store, events);
+        second.append(spec, runId, results, store, events);
+      }
+    };
+  }
+
   /** For backends with no BigQuery; a spec with resultsTable is refused before it gets here. */
   ResultsExport NONE = new ResultsExport() {
     @Override
     public void check(JobSpec spec) throws IOException {
-      if (spec.resultsTable().isPresent()) {
-        throw new IOException("resultsTable needs the vertex backend (BigQuery loads the results from Cloud Storage)");
+      if (spec.resultsTable().isPresent() || spec.resultsUri().isPresent()) {
+        throw new IOException("resultsTable and resultsUri need the vertex backend (Cloud Storage and BigQuery)");
       }
     }
 

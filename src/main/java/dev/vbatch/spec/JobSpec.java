@@ -32,6 +32,7 @@ public record JobSpec(
     Optional<String> staging,
     Optional<Path> output,
     Optional<String> resultsTable,
+    Optional<String> resultsUri,
     Limits limits,
     int retryRounds,
     Mode mode,
@@ -54,7 +55,7 @@ public record JobSpec(
 
   public JobSpec withSteps(List<Step> chain) {
     return new JobSpec(file, name, model, backend, project, location, input, system, user, schemaFile, resultSchema,
-        responseSchema, generation, safety, labels, staging, output, resultsTable, limits, retryRounds, mode, retryMode,
+        responseSchema, generation, safety, labels, staging, output, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
         online, warnings, List.copyOf(chain));
   }
 

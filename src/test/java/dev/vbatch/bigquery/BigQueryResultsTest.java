@@ -215,6 +215,32 @@ class BigQueryResultsTest {
         .hasMessageContaining("needs backend: vertex").hasMessageContaining("cannot be used with location: global");
   }
 
+  @Test
+  void theNightlyInvoicesExampleLoadsScansFromABucketIntoItsTable() throws Exception {
+    for (String name : List.of("invoice-1001.pdf", "invoice-1002.pdf")) {
+      storage.create(com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of("inputs-bucket", "scans/" + name)).build(),
+          Files.readAllBytes(Path.of("samples/invoices").resolve(name)));
+    }
+    bq.datasets.put("invoices", "europe-west4");
+    JobSpec spec = SpecReader.read(Path.of("jobs/nightly-invoices/job.yaml"),
+        Map.of("GOOGLE_CLOUD_PROJECT", "p", "VBATCH_BUCKET", "staging-bucket", "VBATCH_INPUTS", "inputs-bucket"));
+    Backend backend = new Backend("bq-test", new GcsBlobStore(storage, spec.staging().get()), jobs, WaitStep.Polling.EMULATOR,
+        null, new dev.vbatch.storage.GcsObjects(storage), new BigQueryResults(bq.client("p")));
+    BatchRun run = new BatchRun(spec, backend, tmp.resolve("out-n1"), tmp.resolve("home"), time, events::add);
+    RunReport report = run.finish(run.begin("n1", false, 0, JobSpec.Mode.BATCH, JobSpec.Mode.BATCH));
+    assertThat(report.succeeded()).as(events.toString()).isEqualTo(2);
+    JsonNode job = bq.calls("POST", "/projects/p/jobs").get(0).body();
+    assertThat(job.path("jobReference").path("location").asText()).isEqualTo("europe-west4");
+    assertThat(job.path("configuration").path("load").path("destinationTable").path("tableId").asText()).isEqualTo("extracted");
+    Map<String, String> types = new java.util.LinkedHashMap<>();
+    job.path("configuration").path("load").path("schema").path("fields")
+        .forEach(f -> types.put(f.path("name").asText(), f.path("type").asText()));
+    // Scalars get typed columns; the invoice lines (an array) stay in the JSON column.
+    assertThat(types).containsEntry("net", "FLOAT").containsEntry("due_date", "STRING").doesNotContainKey("lines");
+    assertThat(stagedRows("n1")).extracting(r -> r.path("source").asText())
+        .containsExactly("gs://inputs-bucket/scans/invoice-1001.pdf", "gs://inputs-bucket/scans/invoice-1002.pdf");
+  }
+
   private List<String> objects(String prefix) {
     return StreamSupport.stream(storage.list("staging-bucket", Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
         .map(Blob::getName).toList();

@@ -203,4 +203,34 @@ class GcsInputsTest {
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("input.files").hasMessageContaining("emulator backend reads local files only");
   }
+
+  @Test
+  void theNightlyProductsExampleReadsPhotosFromABucketAndWritesResultsToOne() throws Exception {
+    for (String name : List.of("receipt-2001.png", "receipt-2002.png", "receipt-2003.jpg")) {
+      put("products/" + name, Files.readAllBytes(SAMPLES.resolve(name)), null);
+    }
+    JobSpec spec = SpecReader.read(Path.of("jobs/nightly-products/job.yaml"),
+        Map.of("GOOGLE_CLOUD_PROJECT", "p", "VBATCH_BUCKET", "staging-bucket", "VBATCH_INPUTS", "inputs-bucket"));
+    assertThat(spec.staging()).contains("gs://staging-bucket/vbatch");
+    Backend backend = new Backend("gcs-test", new GcsBlobStore(storage, spec.staging().get()), jobs,
+        WaitStep.Polling.EMULATOR, null, new GcsObjects(storage), new GcsResults(storage));
+    BatchRun run = new BatchRun(spec, backend, tmp.resolve("out-products"), tmp.resolve("home"), time, events::add);
+    RunReport report = run.finish(run.begin("n1", false, 0, JobSpec.Mode.BATCH, JobSpec.Mode.BATCH));
+    assertThat(report.succeeded()).as(events.toString()).isEqualTo(3);
+    assertThat(objects("staging-bucket", "results/products/n1/"))
+        .containsExactly("results/products/n1/failures.jsonl", "results/products/n1/results.jsonl", "results/products/n1/summary.json");
+    String results = new String(storage.readAllBytes(BlobId.of("staging-bucket", "results/products/n1/results.jsonl")), StandardCharsets.UTF_8);
+    assertThat(results.lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"photo_quality\""));
+    assertThat(results).contains("\"source\":\"gs://inputs-bucket/products/receipt-2001.png\"");
+  }
+
+  @Test
+  void anUnsetEnvironmentVariableIsNamedWithItsProperty() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecReader.read(Path.of("jobs/nightly-products/job.yaml"),
+            Map.of("GOOGLE_CLOUD_PROJECT", "p", "VBATCH_INPUTS", "inputs-bucket")))
+        .isInstanceOf(SpecException.class)
+        .satisfies(e -> assertThat(((SpecException) e).problems())
+            .anySatisfy(p -> assertThat(p).contains("property 'staging' uses ${env:VBATCH_BUCKET}, and VBATCH_BUCKET is not set"))
+            .anySatisfy(p -> assertThat(p).contains("property 'resultsUri' uses ${env:VBATCH_BUCKET}, and VBATCH_BUCKET is not set")));
+  }
 }
