@@ -79,7 +79,7 @@ variable "job_spec" {
 }
 
 variable "job_env" {
-  description = "More environment variables for the container, for the ${env:NAME} references in the job spec (e.g. VBATCH_INPUTS). VBATCH_BUCKET, VBATCH_STATE, VBATCH_CONSOLE and GOOGLE_CLOUD_PROJECT are set by the module."
+  description = "More environment variables for the container, for the $${env:NAME} references in the job spec (e.g. VBATCH_INPUTS). VBATCH_BUCKET, VBATCH_STATE, VBATCH_CONSOLE and GOOGLE_CLOUD_PROJECT are set by the module."
   type        = map(string)
   default     = {}
 }
