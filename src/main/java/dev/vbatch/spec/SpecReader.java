@@ -70,64 +70,13 @@ public final class SpecReader {
       throw new SpecException(List.of(file + ": must be a YAML mapping with at least 'model', 'input', 'prompt' and 'schema'"));
     }
     problems.unknownKeys(root, TOP, "");
-    expandEnv(root, "");
+    new EnvExpander(env, problems).expand(root);
     if (root.has("steps")) {
       return new ChainReader(problems, this::readOne).read((com.fasterxml.jackson.databind.node.ObjectNode) root);
     }
     JobSpec spec = readOne(root, Set.of());
     problems.throwIfAny();
     return spec;
-  }
-
-  private static final java.util.regex.Pattern ENV = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)\\}");
-
-  /**
-   * Replaces ${env:NAME} in every string of the spec with the environment variable, so one spec
-   * serves every deployment (staging: gs://${env:VBATCH_BUCKET}/vbatch); an unset variable is a
-   * problem that names the property.
-   */
-  private void expandEnv(JsonNode node, String path) {
-    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
-      List<String> names = new ArrayList<>();
-      object.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
-        JsonNode child = object.get(name);
-        String at = path.isEmpty() ? name : path + "." + name;
-        if (child.isTextual()) {
-          object.put(name, expand(child.asText(), at));
-        } else {
-          expandEnv(child, at);
-        }
-      }
-    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
-      for (int i = 0; i < array.size(); i++) {
-        String at = path + "[" + i + "]";
-        if (array.get(i).isTextual()) {
-          array.set(i, array.textNode(expand(array.get(i).asText(), at)));
-        } else {
-          expandEnv(array.get(i), at);
-        }
-      }
-    }
-  }
-
-  private String expand(String text, String property) {
-    if (!text.contains("${env:")) {
-      return text;
-    }
-    java.util.regex.Matcher m = ENV.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String value = env.get(m.group(1));
-      if (value == null || value.isBlank()) {
-        problems.error(property, "uses ${env:" + m.group(1) + "}, and " + m.group(1) + " is not set; set it in the environment "
-            + "(the Terraform module's Cloud Run job sets the variables its specs use)");
-        value = "";
-      }
-      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
-    }
-    m.appendTail(out);
-    return out.toString();
   }
 
   private JobSpec readOne(JsonNode root, Set<String> stepPrefixes) {
