@@ -26,7 +26,7 @@ final class CommonOptions {
   Path home;
 
   @Option(names = "--state", paramLabel = "GS_URI",
-      description = "Also keep run state (runs, chains, answers) under this gs://BUCKET/PREFIX: it is copied down when the "
+      description = "Also keep run state (runs, chains, answers) under a Cloud Storage prefix (gs://BUCKET/PREFIX): it is copied down when the "
           + "command starts and each state file is copied up as it is written, so a new container resumes an unfinished "
           + "run (default: $VBATCH_STATE).")
   String state;

@@ -19,7 +19,7 @@ final class FailOn {
   private static final Pattern RULE = Pattern.compile("(failed|skipped|failed\\+skipped)\\s*>\\s*(\\d+(?:\\.\\d+)?)(%?)");
 
   @Option(names = "--fail-on", paramLabel = "RULE", split = ",",
-      description = "Exit with code 5 only when a threshold is crossed: failed>N, failed>N%, skipped>N%, failed+skipped>N% "
+      description = "Exit with code 5 only when a threshold is crossed: failed>N, failed>N%%, skipped>N%%, failed+skipped>N%% "
           + "(percent of all items; several rules separated by commas, any one crossed fails). Without it, any failed or "
           + "skipped item gives 5.")
   List<String> rules = new ArrayList<>();
