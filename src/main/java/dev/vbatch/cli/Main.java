@@ -70,10 +70,7 @@ public final class Main {
    * the command ends, even when it fails.
    */
   private static int withStateMirror(CommandLine.ParseResult parse, Context context, PrintWriter out) {
-    CommandLine.ParseResult leaf = parse;
-    while (leaf.hasSubcommand()) {
-      leaf = leaf.subcommand();
-    }
+    CommandLine.ParseResult leaf = leaf(parse);
     String state = leaf.matchedOptionValue("--state", context.env().get("VBATCH_STATE"));
     if (state == null || state.isBlank() || leaf.commandSpec().findOption("--state") == null
         || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()) {
@@ -101,12 +98,18 @@ public final class Main {
     }
   }
 
-  /** Whether the failed command logs JSON lines (--json, --console json, or auto under Cloud Run). */
-  private static boolean jsonLogs(CommandLine.ParseResult parse, Context context) {
+  /** The parse result of the subcommand that runs. */
+  private static CommandLine.ParseResult leaf(CommandLine.ParseResult parse) {
     CommandLine.ParseResult leaf = parse;
     while (leaf.hasSubcommand()) {
       leaf = leaf.subcommand();
     }
+    return leaf;
+  }
+
+  /** Whether the failed command logs JSON lines (--json, --console json, or auto under Cloud Run). */
+  private static boolean jsonLogs(CommandLine.ParseResult parse, Context context) {
+    CommandLine.ParseResult leaf = leaf(parse);
     try {
       String console = leaf.matchedOptionValue("--console", context.env().getOrDefault("VBATCH_CONSOLE", "auto"));
       return CommonOptions.mode(leaf.hasMatchedOption("--json"), console, context.terminal(), context.env())

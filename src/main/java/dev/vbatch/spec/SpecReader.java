@@ -148,14 +148,9 @@ public final class SpecReader {
     }
     staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
     Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
-    Optional<String> resultsTable = resultsTable(root, backend, project, location);
-    Optional<String> resultsUri = text(root, "resultsUri").map(u -> u.endsWith("/") ? u : u + "/");
-    if (resultsUri.isPresent() && !resultsUri.get().matches("gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]/.*")) {
-      problems.error("resultsUri", "is '" + resultsUri.get() + "'; give gs://BUCKET/PREFIX (each run's results.jsonl, "
-          + "failures.jsonl and summary.json go under PREFIX/RUN_ID/)");
-    } else if (resultsUri.isPresent() && backend != JobSpec.Backend.VERTEX) {
-      problems.error("resultsUri", "needs backend: vertex (the emulator backend writes results to the output directory only)");
-    }
+    ResultsReader results = new ResultsReader(problems, backend);
+    Optional<String> resultsTable = results.table(text(root, "resultsTable"), project, location);
+    Optional<String> resultsUri = results.uri(text(root, "resultsUri"));
     JobSpec.Limits limits = limits(root.get("limits"));
     ModeReader.Modes modes = new ModeReader(problems).read(root);
 
@@ -163,34 +158,6 @@ public final class SpecReader {
     return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
         schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, output, resultsTable, resultsUri, limits,
         modes.retryRounds(), modes.mode(), modes.retryMode(), modes.online(), List.copyOf(warnings), List.of());
-  }
-
-  /**
-   * resultsTable: [PROJECT.]DATASET.TABLE, qualified with the spec's project. BigQuery loads the
-   * results from the staging bucket, so it needs the vertex backend and a regional location.
-   */
-  private Optional<String> resultsTable(JsonNode root, JobSpec.Backend backend, Optional<String> project, String location) {
-    Optional<String> value = text(root, "resultsTable");
-    if (value.isEmpty()) {
-      return value;
-    }
-    String table = value.get().trim().replace(':', '.');
-    String[] parts = table.split("\\.");
-    boolean named = (parts.length == 2 || parts.length == 3)
-        && parts[parts.length - 2].matches("[A-Za-z0-9_]{1,1024}") && parts[parts.length - 1].matches("[\\p{L}\\p{N}_-]{1,1024}");
-    if (!named) {
-      problems.error("resultsTable", "is '" + value.get() + "'; give DATASET.TABLE or PROJECT.DATASET.TABLE");
-      return Optional.empty();
-    }
-    if (backend != JobSpec.Backend.VERTEX) {
-      problems.error("resultsTable", "needs backend: vertex; BigQuery loads the results from the Cloud Storage staging prefix "
-          + "(the emulator backend writes files only)");
-    }
-    if (location.equals("global")) {
-      problems.error("resultsTable", "cannot be used with location: global; BigQuery datasets live in a region, so give the "
-          + "job the dataset's region (such as us-central1)");
-    }
-    return Optional.of(parts.length == 3 ? table : project.orElse("") + "." + table);
   }
 
   /** SnakeYAML's message without its excerpt and caret lines. */

@@ -2,7 +2,6 @@ package dev.vbatch.storage;
 
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;
-import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -14,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** A blob store under a gs://BUCKET/PREFIX, over google-cloud-storage. Reads and writes stream. */
@@ -86,19 +84,8 @@ public final class GcsBlobStore implements BlobStore {
 
   @Override
   public List<String> list(String uriPrefix) {
-    BlobId dir = parse(uriPrefix.endsWith("/") ? uriPrefix : uriPrefix + "/");
-    List<String> uris = new ArrayList<>();
-    try {
-      for (Blob blob : storage.list(dir.getBucket(), Storage.BlobListOption.prefix(dir.getName())).iterateAll()) {
-        if (!blob.getName().endsWith("/")) {
-          uris.add("gs://" + blob.getBucket() + "/" + blob.getName());
-        }
-      }
-    } catch (StorageException e) {
-      throw translate(e, uriPrefix);
-    }
-    uris.sort(null);
-    return uris;
+    return new GcsObjects(storage).list(uriPrefix.endsWith("/") ? uriPrefix : uriPrefix + "/").stream()
+        .map(dev.vbatch.input.RemoteObject::uri).toList();
   }
 
   /** gs:// URIs through {@code storage}, file:// URIs from the local disk. */

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import dev.vbatch.emulator.EmulatorConfig;
-import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.event.Event;
 import dev.vbatch.input.RemoteObjects;
 import dev.vbatch.run.Backend;
@@ -22,6 +19,7 @@ import dev.vbatch.spec.SpecReader;
 import dev.vbatch.storage.GcsBlobStore;
 import dev.vbatch.testing.BigQueryStandIn;
 import dev.vbatch.testing.FakeTime;
+import dev.vbatch.testing.InMemoryCloud;
 import dev.vbatch.util.Json;
 import dev.vbatch.vertex.CloudException;
 import dev.vbatch.vertex.VertexBatchJobs;
@@ -31,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,21 +45,20 @@ class BigQueryResultsTest {
   final List<Event> events = new ArrayList<>();
   final Storage storage = LocalStorageHelper.getOptions().getService();
   BigQueryStandIn bq;
-  EmulatorServer emulator;
+  InMemoryCloud cloud;
   VertexBatchJobs jobs;
 
   @BeforeEach
   void setUp() throws Exception {
     bq = new BigQueryStandIn();
     bq.datasets.put("invoices", "us-central1");
-    emulator = EmulatorServer.start(0, tmp.resolve("emulator"), EmulatorConfig.defaults(), time, GcsBlobStore.uris(storage));
-    jobs = VertexBatchJobs.connect(emulator.endpoint(), true, "p", "us-central1", "test", time, events::add);
+    cloud = new InMemoryCloud(storage, tmp.resolve("emulator"), time, events::add);
+    jobs = cloud.jobs;
   }
 
   @AfterEach
   void tearDown() {
-    jobs.close();
-    emulator.close();
+    cloud.close();
     bq.close();
   }
 
@@ -242,7 +238,6 @@ class BigQueryResultsTest {
   }
 
   private List<String> objects(String prefix) {
-    return StreamSupport.stream(storage.list("staging-bucket", Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
-        .map(Blob::getName).toList();
+    return cloud.objects("staging-bucket", prefix);
   }
 }

@@ -2,14 +2,11 @@ package dev.vbatch.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vbatch.emulator.EmulatorConfig;
-import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.event.Event;
 import dev.vbatch.run.Backend;
 import dev.vbatch.run.BatchRun;
@@ -19,6 +16,7 @@ import dev.vbatch.spec.JobSpec;
 import dev.vbatch.spec.SpecException;
 import dev.vbatch.spec.SpecReader;
 import dev.vbatch.testing.FakeTime;
+import dev.vbatch.testing.InMemoryCloud;
 import dev.vbatch.util.Json;
 import dev.vbatch.vertex.VertexBatchJobs;
 import java.io.IOException;
@@ -28,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +43,7 @@ class GcsInputsTest {
   final FakeTime time = new FakeTime();
   final List<Event> events = new ArrayList<>();
   final Storage storage = LocalStorageHelper.getOptions().getService();
-  EmulatorServer emulator;
+  InMemoryCloud cloud;
   VertexBatchJobs jobs;
 
   @BeforeEach
@@ -58,14 +55,13 @@ class GcsInputsTest {
     }
     put("scans/2026-11/notes/.keep", new byte[0], null);
     put("scans/2026-11/archive.zip", new byte[] {'P', 'K', 3, 4}, "application/zip");
-    emulator = EmulatorServer.start(0, tmp.resolve("emulator"), EmulatorConfig.defaults(), time, GcsBlobStore.uris(storage));
-    jobs = VertexBatchJobs.connect(emulator.endpoint(), true, "p", "us-central1", "test", time, events::add);
+    cloud = new InMemoryCloud(storage, tmp.resolve("emulator"), time, events::add);
+    jobs = cloud.jobs;
   }
 
   @AfterEach
   void tearDown() {
-    jobs.close();
-    emulator.close();
+    cloud.close();
   }
 
   private void put(String name, byte[] bytes, String type) {
@@ -99,8 +95,7 @@ class GcsInputsTest {
   }
 
   private List<String> objects(String bucket, String prefix) {
-    return StreamSupport.stream(storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
-        .map(Blob::getName).sorted().toList();
+    return cloud.objects(bucket, prefix);
   }
 
   private List<JsonNode> results(String runId) throws IOException {

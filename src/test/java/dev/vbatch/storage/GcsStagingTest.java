@@ -6,8 +6,6 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import dev.vbatch.emulator.EmulatorConfig;
-import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.event.Event;
 import dev.vbatch.run.Backend;
 import dev.vbatch.run.BatchRun;
@@ -16,6 +14,7 @@ import dev.vbatch.run.WaitStep;
 import dev.vbatch.spec.JobSpec;
 import dev.vbatch.spec.SpecReader;
 import dev.vbatch.testing.FakeTime;
+import dev.vbatch.testing.InMemoryCloud;
 import dev.vbatch.vertex.VertexBatchJobs;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,7 @@ class GcsStagingTest {
   final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   final List<Event> events = new ArrayList<>();
   Storage storage;
-  EmulatorServer emulator;
+  InMemoryCloud cloud;
   VertexBatchJobs jobs;
 
   @BeforeEach
@@ -60,14 +58,13 @@ class GcsStagingTest {
         throw e.getCause();
       }
     });
-    emulator = EmulatorServer.start(0, tmp.resolve("emulator"), EmulatorConfig.defaults(), time, GcsBlobStore.uris(storage));
-    jobs = VertexBatchJobs.connect(emulator.endpoint(), true, "p", "us-central1", "test", time, events::add);
+    cloud = new InMemoryCloud(storage, tmp.resolve("emulator"), time, events::add);
+    jobs = cloud.jobs;
   }
 
   @AfterEach
   void tearDown() {
-    jobs.close();
-    emulator.close();
+    cloud.close();
   }
 
   private RunReport run(String runId, boolean refresh) throws Exception {
@@ -78,8 +75,7 @@ class GcsStagingTest {
   }
 
   private List<String> objects(String prefix) {
-    return StreamSupport.stream(storage.list("staging-bucket", Storage.BlobListOption.prefix(prefix)).iterateAll().spliterator(), false)
-        .map(Blob::getName).sorted().toList();
+    return cloud.objects("staging-bucket", prefix);
   }
 
   @Test
