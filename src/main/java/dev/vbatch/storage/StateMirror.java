@@ -41,7 +41,10 @@ public final class StateMirror implements AutoCloseable {
     this.home = home.toAbsolutePath().normalize();
   }
 
-  /** Copies the state down, then copies every later write up. Returns how many files came down. */
+  /**
+   * Copies the state down (files whose local copy already has the object's checksum are kept), then
+   * copies every later write up. Returns how many files came down.
+   */
   public int open() throws IOException {
     int pulled = pull();
     listener = this::written;
@@ -61,14 +64,13 @@ public final class StateMirror implements AutoCloseable {
         if (!local.startsWith(home)) {
           continue;
         }
-        if (Files.exists(local) && Files.size(local) == blob.getSize() && synced.containsKey(rel)) {
-          continue;
+        // A local copy with the object's checksum (a workstation that pulled before) is not fetched again.
+        if (blob.getCrc32c() == null || !Files.exists(local) || !blob.getCrc32c().equals(crc32c(local))) {
+          byte[] bytes = storage.readAllBytes(blob.getBlobId());
+          AtomicFiles.write(local, out -> out.write(bytes), false);
+          n++;
         }
-        Files.createDirectories(local.getParent());
-        byte[] bytes = storage.readAllBytes(blob.getBlobId());
-        AtomicFiles.write(local, out -> out.write(bytes), false);
         synced.put(rel, stamp(local));
-        n++;
       }
     } catch (StorageException e) {
       throw GcsBlobStore.translate(e, "gs://" + bucket + "/" + prefix);
@@ -118,6 +120,18 @@ public final class StateMirror implements AutoCloseable {
       throw GcsBlobStore.translate(e, "gs://" + bucket + "/" + prefix + rel);
     }
     synced.put(rel, stamp);
+  }
+
+  /** Cloud Storage's form of a CRC32C: the four bytes, big-endian, in base64. */
+  public static String crc32c(Path file) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    byte[] buf = new byte[64 * 1024];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      for (int r; (r = in.read(buf)) > 0; ) {
+        crc.update(buf, 0, r);
+      }
+    }
+    return java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
   }
 
   private static String stamp(Path file) throws IOException {

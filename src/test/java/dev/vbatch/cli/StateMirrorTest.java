@@ -66,4 +66,11 @@ class StateMirrorTest {
     assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("--state is '/tmp/state'; give a gs://BUCKET/PREFIX");
   }
+
+  @Test
+  void theLocalChecksumIsInCloudStoragesForm() throws Exception {
+    // CRC32C("123456789") is 0xE3069283 (RFC 3720's check value); Cloud Storage gives it big-endian in base64.
+    Path file = Files.writeString(tmp.resolve("check.txt"), "123456789");
+    assertThat(dev.vbatch.storage.StateMirror.crc32c(file)).isEqualTo("4waSgw==");
+  }
 }
