@@ -29,7 +29,7 @@ final class CommonOptions {
       description = "Also keep run state (runs, chains, answers) under a Cloud Storage prefix (gs://BUCKET/PREFIX): it is copied down when the "
           + "command starts and each state file is copied up as it is written, so a new container resumes an unfinished "
           + "run (default: $VBATCH_STATE).")
-  String state;
+  String state; // read by Main before the command runs, to copy the state down first
 
   Path home(Map<String, String> env) {
     return home(home, env);
