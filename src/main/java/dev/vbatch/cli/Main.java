@@ -159,7 +159,8 @@ public final class Main {
 
     private void emit(String line) {
       if (!line.isBlank()) {
-        target.println(dev.vbatch.util.Json.object().put("severity", "ERROR").put("message", line));
+        String message = line.startsWith("error: ") ? line.substring("error: ".length()) : line;
+        target.println(dev.vbatch.util.Json.object().put("severity", "ERROR").put("message", message));
       }
     }
 
