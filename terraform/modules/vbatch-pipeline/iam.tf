@@ -31,7 +31,8 @@ resource "google_storage_bucket_iam_member" "runner_inputs" {
   member   = local.runner
 }
 
-# Checks the dataset's region and appends results tables.
+# Checks the dataset's region, appends results tables, stages request tables (stagingDataset) and
+# reads predictions tables.
 resource "google_bigquery_dataset_iam_member" "runner_results" {
   project    = var.project_id
   dataset_id = google_bigquery_dataset.results.dataset_id
@@ -39,7 +40,16 @@ resource "google_bigquery_dataset_iam_member" "runner_results" {
   member     = local.runner
 }
 
-# Runs the load jobs that append results.
+# Reads input tables (input.table.bigquery in job specs).
+resource "google_bigquery_dataset_iam_member" "runner_input_datasets" {
+  for_each   = toset(var.input_datasets)
+  project    = var.project_id
+  dataset_id = each.value
+  role       = "roles/bigquery.dataViewer"
+  member     = local.runner
+}
+
+# Runs the load jobs that append results and stage request tables.
 resource "google_project_iam_member" "runner_jobs" {
   project = var.project_id
   role    = "roles/bigquery.jobUser"
@@ -67,6 +77,16 @@ resource "google_storage_bucket_iam_member" "vertex_agent_inputs" {
   for_each   = toset(var.input_buckets)
   bucket     = each.value
   role       = "roles/storage.objectViewer"
+  member     = local.vertex_agent
+  depends_on = [google_project_service.apis]
+}
+
+# With requests staged in BigQuery (stagingDataset), the agent reads the request tables and writes
+# the predictions tables in the dataset.
+resource "google_bigquery_dataset_iam_member" "vertex_agent_dataset" {
+  project    = var.project_id
+  dataset_id = google_bigquery_dataset.results.dataset_id
+  role       = "roles/bigquery.dataEditor"
   member     = local.vertex_agent
   depends_on = [google_project_service.apis]
 }

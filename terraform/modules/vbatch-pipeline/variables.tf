@@ -68,6 +68,12 @@ variable "input_buckets" {
   default     = []
 }
 
+variable "input_datasets" {
+  description = "BigQuery datasets (ids in project_id) holding input tables (input.table.bigquery in job specs): the runner may read their tables."
+  type        = list(string)
+  default     = []
+}
+
 variable "image" {
   description = "The container image that runs vbatch with your job specs (see the repository's Dockerfile), e.g. REGION-docker.pkg.dev/PROJECT/vbatch/vbatch:1.0."
   type        = string

@@ -40,37 +40,46 @@ public final class BigQueryResults implements ResultsExport {
   }
 
   /**
-   * The dataset must exist, in the job's own region: Vertex and BigQuery refuse a batch job whose
-   * dataset is elsewhere, and a multi-region dataset (US, EU) cannot hold a regional job's data.
+   * The datasets results go to and requests are staged in must exist, in the job's own region: Vertex
+   * and BigQuery refuse a batch job whose dataset is elsewhere, and a multi-region dataset (US, EU)
+   * cannot hold a regional job's data.
    */
   @Override
   public void check(JobSpec spec) {
-    if (spec.resultsTable().isEmpty()) {
-      return;
+    if (spec.resultsTable().isPresent()) {
+      TableId table = tableId(spec);
+      checkDataset(spec, table.getProject(), table.getDataset(), "resultsTable");
     }
-    TableId table = tableId(spec);
-    DatasetId dataset = DatasetId.of(table.getProject(), table.getDataset());
-    String shown = table.getProject() + "." + table.getDataset();
+    if (spec.stagingDataset().isPresent()) {
+      String[] parts = spec.stagingDataset().get().split("\\.", 2);
+      checkDataset(spec, parts[0], parts[1], "stagingDataset");
+    }
+  }
+
+  private void checkDataset(JobSpec spec, String project, String datasetId, String property) {
+    DatasetId dataset = DatasetId.of(project, datasetId);
+    String shown = project + "." + datasetId;
     Dataset found;
     try {
       found = bigquery.getDataset(dataset);
     } catch (BigQueryException e) {
-      throw translate(e, shown, table.getProject());
+      throw translate(e, shown, project, property);
     }
     if (found == null) {
       throw new CloudException("NOT_FOUND", "BigQuery dataset " + shown + " does not exist: create it in " + spec.location()
-          + " (bq mk --location=" + spec.location() + " " + table.getProject() + ":" + table.getDataset()
-          + "), or fix resultsTable in " + spec.file(), null);
+          + " (bq mk --location=" + spec.location() + " " + project + ":" + datasetId
+          + "), or fix " + property + " in " + spec.file(), null);
     }
     String location = found.getLocation() == null ? "" : found.getLocation();
     if (!location.contains("-")) {
       throw new CloudException("FAILED_PRECONDITION", "BigQuery dataset " + shown + " is in the multi-region " + location
-          + "; a job in " + spec.location() + " needs a dataset in that region: create one there and point resultsTable at it", null);
+          + "; a job in " + spec.location() + " needs a dataset in that region: create one there and point " + property
+          + " at it", null);
     }
     if (!location.equalsIgnoreCase(spec.location())) {
       throw new CloudException("FAILED_PRECONDITION", "BigQuery dataset " + shown + " is in " + location.toLowerCase(Locale.ROOT)
           + " and the job runs in " + spec.location() + "; use a dataset in " + spec.location()
-          + ", or set location: " + location.toLowerCase(Locale.ROOT) + " in " + spec.file(), null);
+          + " for " + property + ", or set location: " + location.toLowerCase(Locale.ROOT) + " in " + spec.file(), null);
     }
   }
 
@@ -119,7 +128,7 @@ public final class BigQueryResults implements ResultsExport {
       }
       job = job.waitFor();
     } catch (BigQueryException e) {
-      throw translate(e, shown, table.getProject());
+      throw translate(e, shown, table.getProject(), "resultsTable");
     }
     if (job == null) {
       throw new CloudException("NOT_FOUND", "the BigQuery load job " + id.getJob() + " vanished; run 'vbatch fetch " + runId
@@ -139,7 +148,7 @@ public final class BigQueryResults implements ResultsExport {
   }
 
   /** A BigQuery failure as one line saying which principal needs which role. */
-  static CloudException translate(BigQueryException e, String what, String project) {
+  static CloudException translate(BigQueryException e, String what, String project, String property) {
     String detail = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ");
     return switch (e.getCode()) {
       case 401 -> new CloudException("UNAUTHENTICATED", "BigQuery: no usable credentials: run 'gcloud auth application-default "
@@ -148,7 +157,7 @@ public final class BigQueryResults implements ResultsExport {
           + "needs roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on project " + project
           + " [" + detail + "]", e);
       case 404 -> new CloudException("NOT_FOUND", what + " does not exist in BigQuery: create the dataset in the job's region, "
-          + "or fix resultsTable [" + detail + "]", e);
+          + "or fix " + property + " [" + detail + "]", e);
       default -> new CloudException("BIGQUERY_" + e.getCode(), "BigQuery failed on " + what + " [HTTP " + e.getCode() + ": "
           + detail + "]", e);
     };

@@ -1,10 +1,14 @@
 package dev.vbatch.cli;
 
 import com.google.api.gax.rpc.FixedHeaderProvider;
+import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import dev.vbatch.bigquery.BigQueryInputs;
 import dev.vbatch.bigquery.BigQueryResults;
+import dev.vbatch.bigquery.BigQueryStaging;
+import dev.vbatch.bigquery.BigQueryTables;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.event.EventSink;
@@ -19,6 +23,7 @@ import dev.vbatch.storage.GcsResults;
 import dev.vbatch.run.ResultsExport;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.util.TimeSource;
+import dev.vbatch.vertex.BatchJobs;
 import dev.vbatch.vertex.VertexBatchJobs;
 import dev.vbatch.vertex.OnlineModel;
 import dev.vbatch.vertex.VertexOnlineModel;
@@ -61,14 +66,18 @@ final class Backends implements AutoCloseable {
     String location = spec.location();
     String endpoint = (location.equals("global") ? "" : location + "-") + "aiplatform.googleapis.com:443";
     Storage storage = storage(spec);
-    BlobStore store = new GcsBlobStore(storage, spec.staging().orElseThrow());
-    VertexBatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
+    BigQuery bigquery = bigquery(spec);
+    BigQueryTables tables = new BigQueryTables(bigquery);
+    BlobStore store = BigQueryStaging.readingTables(new GcsBlobStore(storage, spec.staging().orElseThrow()), tables);
+    BatchJobs jobs = VertexBatchJobs.connect(endpoint, false, spec.project().orElseThrow(), location, version, time, events);
+    if (spec.stagingDataset().isPresent()) {
+      jobs = new BigQueryStaging(jobs, bigquery, spec.stagingDataset().get(), location, events);
+    }
     OnlineModel online = new Lazy(() -> VertexOnlineModel.connect(endpoint, false, spec.project().orElseThrow(), location,
         spec.modelResource(), spec.online().concurrency(), version));
-    BigQueryResults results = new BigQueryResults(BigQueryOptions.newBuilder().setProjectId(spec.project().orElseThrow())
-        .setHeaderProvider(FixedHeaderProvider.create("user-agent", "vbatch/" + version)).build().getService());
-    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online, new GcsObjects(storage),
-        ResultsExport.both(results, new GcsResults(storage))), null);
+    return new Backends(new Backend("vertex", store, jobs, WaitStep.Polling.VERTEX, online,
+        new BigQueryInputs(new GcsObjects(storage), tables),
+        ResultsExport.both(new BigQueryResults(bigquery), new GcsResults(storage))), null);
   }
 
   /**
@@ -80,11 +89,16 @@ final class Backends implements AutoCloseable {
       return RemoteObjects.NONE;
     }
     dev.vbatch.vertex.Credentials.requireApplicationDefault();
-    return new GcsObjects(storage(spec));
+    return new BigQueryInputs(new GcsObjects(storage(spec)), new BigQueryTables(bigquery(spec)));
   }
 
   private static Storage storage(JobSpec spec) {
     return StorageOptions.newBuilder().setProjectId(spec.project().orElseThrow()).build().getService();
+  }
+
+  private static BigQuery bigquery(JobSpec spec) {
+    return BigQueryOptions.newBuilder().setProjectId(spec.project().orElseThrow())
+        .setHeaderProvider(FixedHeaderProvider.create("user-agent", "vbatch/" + Main.version())).build().getService();
   }
 
   /** Opens the online client on the first call, so a run that sends nothing online never creates one. */

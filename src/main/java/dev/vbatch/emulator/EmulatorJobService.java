@@ -115,11 +115,18 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
     if (!job.getModel().matches("(publishers/google/models/|projects/[^/]+/locations/[^/]+/publishers/google/models/)gemini[\\w.\\-@]*")) {
       problems.add("model '" + job.getModel() + "' is not a Gemini publisher model the emulator serves");
     }
-    if (!job.getInputConfig().getInstancesFormat().equals("jsonl") || job.getInputConfig().getGcsSource().getUrisCount() == 0) {
-      problems.add("input_config must be instances_format jsonl with gcs_source uris (the emulator does not read BigQuery)");
+    var in = job.getInputConfig();
+    boolean jsonlIn = in.getInstancesFormat().equals("jsonl") && in.getGcsSource().getUrisCount() > 0;
+    boolean bigqueryIn = in.getInstancesFormat().equals("bigquery") && in.getBigquerySource().getInputUri().startsWith("bq://");
+    if (!jsonlIn && !bigqueryIn) {
+      problems.add("input_config must be instances_format jsonl with gcs_source uris, or bigquery with a bq:// bigquery_source input_uri");
     }
-    if (!job.getOutputConfig().getPredictionsFormat().equals("jsonl") || job.getOutputConfig().getGcsDestination().getOutputUriPrefix().isEmpty()) {
-      problems.add("output_config must be predictions_format jsonl with gcs_destination output_uri_prefix");
+    var out = job.getOutputConfig();
+    boolean jsonlOut = out.getPredictionsFormat().equals("jsonl") && !out.getGcsDestination().getOutputUriPrefix().isEmpty();
+    boolean bigqueryOut = out.getPredictionsFormat().equals("bigquery") && out.getBigqueryDestination().getOutputUri().startsWith("bq://");
+    if (!jsonlOut && !bigqueryOut) {
+      problems.add("output_config must be predictions_format jsonl with a gcs_destination output_uri_prefix, or bigquery with a "
+          + "bq:// bigquery_destination output_uri");
     }
     for (Map.Entry<String, String> l : job.getLabelsMap().entrySet()) {
       if (!l.getKey().matches("[a-z][a-z0-9_-]{0,62}") || !l.getValue().matches("[a-z0-9_-]{0,63}")) {

@@ -95,14 +95,26 @@ final class Timeline {
   private void run(BatchPredictionJob.Builder b, EmulatedJob em, Instant start, Duration running, Instant now)
       throws IOException {
     b.setState(JobState.JOB_STATE_RUNNING).setStartTime(ts(start));
-    if (em.outputDirectory == null) {
+    boolean bigquery = b.getOutputConfig().getPredictionsFormat().equals("bigquery");
+    if (em.outputDirectory == null && bigquery) {
+      // A table, as asked, or predictions_TIMESTAMP in the dataset asked for.
+      String asked = b.getOutputConfig().getBigqueryDestination().getOutputUri();
+      em.outputDirectory = asked.split("\\.").length >= 3 ? asked : asked + ".predictions_" + DIR_TIME.format(start).replaceAll("\\D", "_");
+    } else if (em.outputDirectory == null) {
       em.outputDirectory = b.getOutputConfig().getGcsDestination().getOutputUriPrefix().replaceAll("/+$", "")
           + "/prediction-model-" + DIR_TIME.format(start);
     }
-    b.setOutputInfo(BatchPredictionJob.OutputInfo.newBuilder().setGcsOutputDirectory(em.outputDirectory));
+    if (bigquery) {
+      int dot = em.outputDirectory.lastIndexOf('.');
+      b.setOutputInfo(BatchPredictionJob.OutputInfo.newBuilder().setBigqueryOutputDataset(em.outputDirectory.substring(0, dot))
+          .setBigqueryOutputTable(em.outputDirectory.substring(dot + 1)));
+    } else {
+      b.setOutputInfo(BatchPredictionJob.OutputInfo.newBuilder().setGcsOutputDirectory(em.outputDirectory));
+    }
     Rows rows;
     try {
-      rows = rows(em.id, b.getInputConfig().getGcsSource().getUrisList());
+      rows = rows(em.id, b.getInputConfig().getInstancesFormat().equals("bigquery")
+          ? List.of(b.getInputConfig().getBigquerySource().getInputUri()) : b.getInputConfig().getGcsSource().getUrisList());
     } catch (IOException | IllegalArgumentException e) {
       end(b, JobState.JOB_STATE_FAILED, now, 3, "Failed to read the input: " + e.getMessage());
       return;
@@ -132,9 +144,11 @@ final class Timeline {
     Faults faults = new Faults(config.withFaults(em.faults, em.seed));
     if (!em.outputDirectory.startsWith("file:")) {
       // Cloud Storage objects cannot be appended to: each advance writes the rows it processed as a
-      // file of its own, as Vertex splits its output into several predictions files.
+      // file of its own, as Vertex splits its output into several predictions files. A table is
+      // appended to.
       em.outputFiles++;
-      String uri = em.outputDirectory + String.format("/predictions_%05d.jsonl", em.outputFiles);
+      String uri = em.outputDirectory.startsWith("bq://") ? em.outputDirectory
+          : em.outputDirectory + String.format("/predictions_%05d.jsonl", em.outputFiles);
       try (var w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(uris.create(uri, "application/jsonl"), StandardCharsets.UTF_8))) {
         for (long k = em.rowsDone; k < target; k++) {
           writeRow(w, em, faults, rows, k, modelVersion, now);
@@ -175,9 +189,11 @@ final class Timeline {
   private ObjectNode line(Faults faults, String input, String modelVersion, Instant now, long sequence) {
     ObjectNode line = Json.object();
     GenerateContentRequest request;
+    JsonNode inputLine = null;
     JsonNode requestJson;
     try {
-      requestJson = Json.read(input).get("request");
+      inputLine = Json.read(input);
+      requestJson = inputLine.get("request");
       GenerateContentRequest.Builder rb = GenerateContentRequest.newBuilder();
       STRICT.merge(requestJson.toString(), rb);
       request = rb.build();
@@ -196,6 +212,12 @@ final class Timeline {
     line.put("status", "");
     line.put("processed_time", PROCESSED_TIME.format(now));
     line.set("request", Echo.of(request));
+    // A request table's other columns pass through to the predictions table.
+    inputLine.fields().forEachRemaining(f -> {
+      if (!line.has(f.getKey()) && !f.getKey().equals("response")) {
+        line.set(f.getKey(), f.getValue());
+      }
+    });
     EmulatedModel.Answer answer = new EmulatedModel(responder, faults).answer(request, key, subject, modelVersion);
     if (answer.response() == null) {
       line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \""

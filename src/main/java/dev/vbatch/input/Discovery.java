@@ -50,7 +50,7 @@ public final class Discovery {
     } else if (input.files().isPresent()) {
       found = files(input.files().get());
     } else if (input.table().isPresent()) {
-      found = table(input.table().get());
+      found = table(input.table().get(), cloud);
     } else {
       found = List.of();
     }
@@ -178,17 +178,18 @@ public final class Discovery {
     vars.put("file.mime", "");
   }
 
-  private static List<PlannedItem> table(InputSpec.Table spec) throws IOException {
+  private static List<PlannedItem> table(InputSpec.Table spec, RemoteObjects cloud) throws IOException {
     List<PlannedItem> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    String tableName = spec.path().getFileName().toString();
+    String tableName = spec.shownName();
+    String unit = spec.bigquery().isPresent() ? " row " : " line ";
     int row = 0;
-    for (RawRow raw : rows(spec)) {
+    for (RawRow raw : spec.bigquery().isPresent() ? bigqueryRows(spec, cloud) : rows(spec)) {
       row++;
       String fallbackId = tableName + ":" + row;
       if (raw.error() != null) {
         Item item = new Item(fallbackId, Map.of("item.id", fallbackId), Optional.empty(), Optional.empty());
-        out.add(PlannedItem.skipped(item, "invalid-row", tableName + " line " + raw.line() + ": " + raw.error()));
+        out.add(PlannedItem.skipped(item, "invalid-row", tableName + unit + raw.line() + ": " + raw.error()));
         continue;
       }
       Map<String, String> vars = new LinkedHashMap<>();
@@ -200,7 +201,7 @@ public final class Discovery {
       Optional<RemoteObject> object = Optional.empty();
       String fileRef = spec.fileColumn().map(c -> raw.values().getOrDefault(c, "").trim()).orElse("");
       if (spec.fileColumn().isPresent()) {
-        if (!fileRef.isEmpty() && !fileRef.startsWith("gs://")) {
+        if (!fileRef.isEmpty() && !fileRef.startsWith("gs://") && spec.bigquery().isEmpty()) {
           Path p = spec.path().toAbsolutePath().getParent().resolve(fileRef).normalize();
           file = Optional.of(p);
           putFileVars(vars, p, fileRef);
@@ -212,9 +213,9 @@ public final class Discovery {
       Optional<String> text = spec.textColumn().map(c -> raw.values().getOrDefault(c, ""));
       Item item = new Item(id, Map.copyOf(vars), file, text, object);
       if (!ids.add(id)) {
-        out.add(PlannedItem.skipped(item, "duplicate-id", tableName + " line " + raw.line() + ": id '" + id + "' in column '" + spec.idColumn().orElse("") + "' was already used by an earlier row"));
+        out.add(PlannedItem.skipped(item, "duplicate-id", tableName + unit + raw.line() + ": id '" + id + "' in column '" + spec.idColumn().orElse("") + "' was already used by an earlier row"));
       } else if (file.isEmpty() && object.isEmpty() && text.map(String::isBlank).orElse(true)) {
-        out.add(PlannedItem.skipped(item, "empty-row", tableName + " line " + raw.line() + ": no text and no file; nothing to send"));
+        out.add(PlannedItem.skipped(item, "empty-row", tableName + unit + raw.line() + ": no text and no file; nothing to send"));
       } else {
         out.add(new PlannedItem(item, Optional.empty(), Optional.empty()));
       }
@@ -223,6 +224,43 @@ public final class Discovery {
   }
 
   private record RawRow(long line, Map<String, String> values, String error) {}
+
+  /**
+   * The rows of a BigQuery table, read a page at a time; "line" is the row's position. Every column
+   * the job uses must be in the table; a file column must hold gs:// URIs (a row with another kind
+   * of value is skipped with its position).
+   */
+  private static Iterable<RawRow> bigqueryRows(InputSpec.Table spec, RemoteObjects cloud) throws IOException {
+    String table = spec.bigquery().orElseThrow();
+    RemoteObjects.TableRows rows = cloud.table(table);
+    List<String> missing = spec.columns().stream().filter(c -> !rows.columns().contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IOException("BigQuery table " + table + " has no column " + String.join(", ", missing)
+          + " (named in input.table or used in the prompt); its columns are: " + String.join(", ", rows.columns()));
+    }
+    return () -> new java.util.Iterator<>() {
+      private final java.util.Iterator<Map<String, String>> it = rows.rows().iterator();
+      private long position;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public RawRow next() {
+        Map<String, String> values = new LinkedHashMap<>();
+        it.next().forEach((k, v) -> values.put(k, v == null ? "" : v));
+        position++;
+        String file = spec.fileColumn().map(c -> values.getOrDefault(c, "").trim()).orElse("");
+        if (!file.isEmpty() && !file.startsWith("gs://")) {
+          return new RawRow(position, Map.of(), "column '" + spec.fileColumn().get() + "' is '" + file
+              + "'; a BigQuery table's file column must hold gs:// URIs");
+        }
+        return new RawRow(position, values, null);
+      }
+    };
+  }
 
   private static List<RawRow> rows(InputSpec.Table spec) throws IOException {
     List<RawRow> rows = new ArrayList<>();

@@ -2,10 +2,23 @@ package dev.vbatch.input;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Lists and looks up objects already in Cloud Storage, for inputs given as gs:// URIs. */
+/**
+ * Lists and looks up objects already in Cloud Storage, for inputs given as gs:// URIs, and reads
+ * the rows of BigQuery tables, for input given as a table.
+ */
 public interface RemoteObjects {
+  /** A table's column names, and its rows (column → text, null for NULL), read as they are iterated. */
+  record TableRows(List<String> columns, Iterable<Map<String, String>> rows) {}
+
+  /** The rows of the BigQuery table PROJECT.DATASET.TABLE. */
+  default TableRows table(String table) throws IOException {
+    throw new IOException("BigQuery table " + table + " cannot be read here; set backend: vertex (with project and staging) "
+        + "to read a BigQuery table");
+  }
+
   /** The objects whose URI starts with {@code gsPrefix}, sorted by URI, without folder placeholders. */
   List<RemoteObject> list(String gsPrefix) throws IOException;
 

@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Turns one line of Vertex's predictions output into its request key and an outcome: response text
- * to JSON to a value validated against the job's schema, or a failure that says why.
+ * Turns one line of Vertex's predictions output (or one row of a predictions table, as JSON) into its
+ * request key and an outcome: response text to JSON to a value validated against the job's schema,
+ * or a failure that says why.
  */
 public final class PredictionDecoder {
   private static final ObjectReader STRICT =
@@ -54,6 +55,7 @@ public final class PredictionDecoder {
    */
   public Decoded decode(byte[] line) {
     GenerateContentRequest request = null;
+    String passedKey = null;
     String status = "";
     int responseStart = -1;
     int responseEnd = -1;
@@ -75,6 +77,13 @@ public final class PredictionDecoder {
                 return new Decoded(null, null, "the echoed request cannot be read: " + e.getMessage());
               }
               request = b.build();
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "vbatch_key" -> {
+            if (t == JsonToken.VALUE_STRING) {
+              passedKey = p.getText();
             } else {
               p.skipChildren();
             }
@@ -112,10 +121,12 @@ public final class PredictionDecoder {
     } catch (java.io.IOException e) {
       return new Decoded(null, null, "the line cannot be read: " + e.getMessage());
     }
-    if (request == null) {
+    if (request == null && passedKey == null) {
       return new Decoded(null, null, "the line has no echoed 'request'");
     }
-    String key = RequestKey.of(request);
+    // A request table's key column, passed through to the predictions table, names the request even
+    // where the echo is missing; the echo, when present, is what the key is computed from.
+    String key = request != null ? RequestKey.of(request) : passedKey;
     if (!status.isBlank()) {
       return new Decoded(key, Outcome.failed("request-error", "Vertex reported: " + clip(status, 600), Usage.NONE), null);
     }

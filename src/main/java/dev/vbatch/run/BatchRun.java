@@ -198,7 +198,8 @@ public final class BatchRun {
     state.save(stateFile(state));
     Map<String, Outcome> answered = state.refresh ? Map.of() : answers.answers(spec.model());
     Requests requests = timed(state, "build", () -> {
-      try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/")) {
+      try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/",
+          spec.stagingDataset().isPresent())) {
         return RequestStep.run(plan, backend.store(), sink, true, answered, events);
       }
     });
@@ -336,12 +337,13 @@ public final class BatchRun {
         + " request(s) again " + reasons);
     Map<String, Integer> shardOf = new LinkedHashMap<>();
     List<ShardSink.Shard> shards;
-    try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/round-" + next + "/")) {
+    try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/round-" + next + "/",
+        spec.stagingDataset().isPresent())) {
       try (StagedRequests staged = new StagedRequests(backend.store(), state.shardsOf(previous.round))) {
         while (staged.hasNext()) {
           StagedRequests.Entry e = staged.next();
           if (retry.containsKey(e.key()) && !shardOf.containsKey(e.key())) {
-            shardOf.put(e.key(), sink.add(Json.write(e.json())));
+            shardOf.put(e.key(), sink.add(e.key(), Json.write(e.json())));
           }
         }
       }

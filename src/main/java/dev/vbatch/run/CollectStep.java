@@ -16,9 +16,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Streams every predictions file in each job's outputInfo.gcsOutputDirectory and maps each line to
- * its request by key, never by position. Keys that are unknown, unreadable or repeated are counted
- * and reported, never guessed.
+ * Streams every predictions file in each job's outputInfo.gcsOutputDirectory (or the rows of its
+ * predictions table, read as JSONL) and maps each line to its request by key, never by position.
+ * Keys that are unknown, unreadable or repeated are counted and reported, never guessed.
  */
 public final class CollectStep {
   private static final int THREADS = Runtime.getRuntime().availableProcessors();
@@ -53,7 +53,7 @@ public final class CollectStep {
     Usage usage = Usage.NONE;
     for (String directory : outputDirectories) {
       for (String uri : store.list(directory)) {
-        if (!uri.endsWith(".jsonl")) {
+        if (!uri.endsWith(".jsonl") && !uri.startsWith("bq://")) {
           continue;
         }
         try (java.io.InputStream in = store.open(uri)) {

@@ -90,7 +90,7 @@ public final class RequestStep {
           CrashPoints.hit("build.upload");
           uploads.upload(p.attachment().get().file(), path, p.attachment().get().mimeType());
         }
-        shardOfKey.put(key, sink.add(RequestKey.toJson(request)));
+        shardOfKey.put(key, sink.add(key, RequestKey.toJson(request)));
         inTokens += estimateInputTokens(request, p);
         outTokens += perRequestOutput;
       }

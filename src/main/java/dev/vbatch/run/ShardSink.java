@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * Cuts request lines into JSONL shards of at most maxRequestsPerShard lines and maxShardBytes
- * bytes. With a store it streams each shard to it; without one it only counts (for plan).
+ * bytes. With a store it streams each shard to it; without one it only counts (for plan). Keyed
+ * shards (for staging in BigQuery) carry each request's key in a {@code vbatch_key} field, which
+ * becomes a column Vertex passes through to the predictions table.
  */
 public final class ShardSink implements AutoCloseable {
   /** A finished shard. */
@@ -19,20 +21,32 @@ public final class ShardSink implements AutoCloseable {
   private final JobSpec.Limits limits;
   private final BlobStore store;
   private final String prefix;
+  private final boolean keyed;
   private final List<Shard> shards = new ArrayList<>();
   private OutputStream out;
   private int lines;
   private long bytes;
 
   public ShardSink(JobSpec.Limits limits, BlobStore store, String prefix) {
+    this(limits, store, prefix, false);
+  }
+
+  public ShardSink(JobSpec.Limits limits, BlobStore store, String prefix, boolean keyed) {
     this.limits = limits;
     this.store = store;
     this.prefix = prefix;
+    this.keyed = keyed;
   }
 
   /** Adds one request line and returns the index of the shard it went into. */
   public int add(String requestJson) throws IOException {
-    byte[] line = ("{\"request\":" + requestJson + "}\n").getBytes(StandardCharsets.UTF_8);
+    return add(null, requestJson);
+  }
+
+  /** Adds the request line of {@code key} (written with it when the sink is keyed). */
+  public int add(String key, String requestJson) throws IOException {
+    String head = keyed && key != null ? "{\"vbatch_key\":\"" + key + "\",\"request\":" : "{\"request\":";
+    byte[] line = (head + requestJson + "}\n").getBytes(StandardCharsets.UTF_8);
     if (lines > 0 && (lines >= limits.maxRequestsPerShard() || bytes + line.length > limits.maxShardBytes())) {
       finish();
     }

@@ -22,12 +22,17 @@ final class InputReader {
   static final List<String> FILE_VARIABLES =
       List.of("file.name", "file.path", "file.stem", "file.ext", "file.mime");
 
+  /** In the variables of a BigQuery table's items: any name may be a column, checked when the table is read. */
+  static final String ANY_COLUMN = "*";
+
   private final Path dir;
   private final Problems problems;
+  private final Optional<String> project;
 
-  InputReader(Path dir, Problems problems) {
+  InputReader(Path dir, Problems problems, Optional<String> project) {
     this.dir = dir;
     this.problems = problems;
+    this.project = project;
   }
 
   /** The template variables items of this input carry. */
@@ -38,6 +43,9 @@ final class InputReader {
     input.table().ifPresent(t -> {
       vars.add("row");
       vars.addAll(t.columns());
+      if (t.bigquery().isPresent()) {
+        vars.add(ANY_COLUMN);
+      }
       if (t.fileColumn().isPresent()) {
         vars.addAll(FILE_VARIABLES);
       }
@@ -191,10 +199,13 @@ final class InputReader {
       problems.error("input.table", "must be a mapping with 'path' and 'textColumn' or 'fileColumn'");
       return Optional.empty();
     }
-    problems.unknownKeys(node, Set.of("path", "textColumn", "fileColumn", "idColumn"), "input.table.");
+    problems.unknownKeys(node, Set.of("path", "bigquery", "textColumn", "fileColumn", "idColumn"), "input.table.");
+    if (node.has("bigquery")) {
+      return bigquery(node);
+    }
     String pathText = node.path("path").asText("");
     if (pathText.isBlank()) {
-      problems.error("input.table.path", "is missing; give a .csv or .jsonl file");
+      problems.error("input.table.path", "is missing; give a .csv or .jsonl file (or 'bigquery: DATASET.TABLE' for a BigQuery table)");
       return Optional.empty();
     }
     Path path = dir.resolve(pathText).normalize();
@@ -226,6 +237,70 @@ final class InputReader {
       problems.error("input.table", "needs 'textColumn' or 'fileColumn' (or both); columns are: " + String.join(", ", columns));
     }
     return Optional.of(new InputSpec.Table(path, format, columns, text, fileColumn, id));
+  }
+
+  /**
+   * A BigQuery table: its columns are not known until the run reads its schema, so the column
+   * settings are only recorded here; the columns the prompt uses are added by {@link #withColumns}.
+   */
+  private Optional<InputSpec.Table> bigquery(JsonNode node) {
+    if (node.has("path")) {
+      problems.error("input.table", "has both 'path' and 'bigquery'; a table is a file or a BigQuery table");
+      return Optional.empty();
+    }
+    String ref = node.path("bigquery").asText("").trim();
+    String[] parts = ref.split("\\.", -1);
+    boolean named = (parts.length == 2 || parts.length == 3) && java.util.Arrays.stream(parts).allMatch(p -> p.matches("[A-Za-z0-9_:-]+"));
+    if (!named) {
+      problems.error("input.table.bigquery", "is '" + ref + "'; name a BigQuery table as [PROJECT.]DATASET.TABLE, e.g. invoices.scans");
+      return Optional.empty();
+    }
+    if (parts.length == 2 && project.isEmpty()) {
+      problems.error("input.table.bigquery", "is '" + ref + "' without a project, and the spec has no project; write PROJECT.DATASET.TABLE");
+      return Optional.empty();
+    }
+    String table = parts.length == 3 ? ref : project.get() + "." + ref;
+    Optional<String> text = name(node, "textColumn");
+    Optional<String> file = name(node, "fileColumn");
+    Optional<String> id = name(node, "idColumn");
+    if (text.isEmpty() && file.isEmpty()) {
+      problems.error("input.table", "needs 'textColumn' or 'fileColumn' (or both): the column holding each row's text or its gs:// file URI");
+    }
+    List<String> columns = new ArrayList<>();
+    java.util.stream.Stream.of(text, file, id).flatMap(Optional::stream).distinct().forEach(columns::add);
+    return Optional.of(new InputSpec.Table(Path.of(table), InputSpec.Format.BIGQUERY, List.copyOf(columns), text, file, id,
+        Optional.of(table)));
+  }
+
+  private Optional<String> name(JsonNode node, String key) {
+    if (!node.has(key)) {
+      return Optional.empty();
+    }
+    String name = node.get(key).asText("").trim();
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      problems.error("input.table." + key, "is '" + name + "', which is not a BigQuery column name");
+      return Optional.empty();
+    }
+    return Optional.of(name);
+  }
+
+  /**
+   * For a BigQuery table, the input with the columns the job reads: the ones named by its column
+   * settings and every prompt variable that is not a built-in one.
+   */
+  static InputSpec withColumns(InputSpec input, Set<String> promptVariables) {
+    if (input.table().isEmpty() || input.table().get().bigquery().isEmpty()) {
+      return input;
+    }
+    InputSpec.Table t = input.table().get();
+    Set<String> builtIn = new LinkedHashSet<>(variables(new InputSpec(Optional.empty(),
+        Optional.of(new InputSpec.Table(t.path(), t.format(), List.of(), t.textColumn(), t.fileColumn(), t.idColumn())),
+        Optional.empty(), 0, Optional.empty())));
+    List<String> columns = new ArrayList<>(t.columns());
+    promptVariables.stream().filter(v -> !builtIn.contains(v) && !v.contains(".") && !columns.contains(v)).sorted().forEach(columns::add);
+    InputSpec.Table withColumns = new InputSpec.Table(t.path(), t.format(), List.copyOf(columns), t.textColumn(), t.fileColumn(),
+        t.idColumn(), t.bigquery());
+    return new InputSpec(input.files(), Optional.of(withColumns), input.sample(), input.seed(), input.limit());
   }
 
   private Optional<String> column(JsonNode node, String key, List<String> columns) {

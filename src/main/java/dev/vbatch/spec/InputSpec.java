@@ -30,21 +30,39 @@ public record InputSpec(
 
   /** Whether some items are read from Cloud Storage (a gs:// prefix, or a file column that may hold gs:// URIs). */
   public boolean mayReadCloud() {
-    return files.map(f -> f.cloudRoot().isPresent()).orElse(false) || table.map(t -> t.fileColumn().isPresent()).orElse(false);
+    return files.map(f -> f.cloudRoot().isPresent()).orElse(false)
+        || table.map(t -> t.fileColumn().isPresent() || t.bigquery().isPresent()).orElse(false);
   }
 
-  /** Rows of a CSV or JSONL file; every column is a template variable. */
+  /**
+   * Rows of a CSV or JSONL file, or of a BigQuery table; every column is a template variable. For a
+   * BigQuery table, {@code bigquery} is PROJECT.DATASET.TABLE, path is unused, and columns are the
+   * ones the job uses (named by the column settings and the prompt), checked against the table's
+   * schema when the run reads it.
+   */
   public record Table(
       Path path,
       Format format,
       List<String> columns,
       Optional<String> textColumn,
       Optional<String> fileColumn,
-      Optional<String> idColumn) {}
+      Optional<String> idColumn,
+      Optional<String> bigquery) {
+    public Table(Path path, Format format, List<String> columns, Optional<String> textColumn, Optional<String> fileColumn,
+        Optional<String> idColumn) {
+      this(path, format, columns, textColumn, fileColumn, idColumn, Optional.empty());
+    }
 
-  /** Table file formats. */
+    /** What messages call the table: its file name, or the BigQuery table. */
+    public String shownName() {
+      return bigquery.orElseGet(() -> path.getFileName().toString());
+    }
+  }
+
+  /** Table formats. */
   public enum Format {
     CSV,
-    JSONL
+    JSONL,
+    BIGQUERY
   }
 }

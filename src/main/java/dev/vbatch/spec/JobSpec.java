@@ -30,6 +30,7 @@ public record JobSpec(
     List<SafetySetting> safety,
     Map<String, String> labels,
     Optional<String> staging,
+    Optional<String> stagingDataset,
     Optional<Path> output,
     Optional<String> resultsTable,
     Optional<String> resultsUri,
@@ -55,7 +56,7 @@ public record JobSpec(
 
   public JobSpec withSteps(List<Step> chain) {
     return new JobSpec(file, name, model, backend, project, location, input, system, user, schemaFile, resultSchema,
-        responseSchema, generation, safety, labels, staging, output, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
+        responseSchema, generation, safety, labels, staging, stagingDataset, output, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
         online, warnings, List.copyOf(chain));
   }
 

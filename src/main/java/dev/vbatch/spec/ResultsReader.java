@@ -2,7 +2,10 @@ package dev.vbatch.spec;
 
 import java.util.Optional;
 
-/** Reads and checks where results go besides the output directory: a BigQuery table, a gs:// prefix. */
+/**
+ * Reads and checks where results go besides the output directory (a BigQuery table, a gs:// prefix),
+ * and the BigQuery dataset requests are staged in instead of JSONL files.
+ */
 final class ResultsReader {
   private final Problems problems;
   private final JobSpec.Backend backend;
@@ -37,6 +40,31 @@ final class ResultsReader {
           + "job the dataset's region (such as us-central1)");
     }
     return Optional.of(parts.length == 3 ? table : project.orElse("") + "." + table);
+  }
+
+  /**
+   * stagingDataset: [PROJECT.]DATASET, qualified with the spec's project. Each shard's requests are
+   * loaded into a table there and Vertex writes its predictions to another; the dataset must be in
+   * the job's region, which global is not.
+   */
+  Optional<String> dataset(Optional<String> value, Optional<String> project, String location) {
+    if (value.isEmpty()) {
+      return value;
+    }
+    String dataset = value.get().trim().replace(':', '.');
+    String[] parts = dataset.split("\\.");
+    if (!(parts.length == 1 || parts.length == 2) || !parts[parts.length - 1].matches("[A-Za-z0-9_]{1,1024}")) {
+      problems.error("stagingDataset", "is '" + value.get() + "'; give DATASET or PROJECT.DATASET");
+      return Optional.empty();
+    }
+    if (backend != JobSpec.Backend.VERTEX) {
+      problems.error("stagingDataset", "needs backend: vertex; the emulator backend stages requests as JSONL files");
+    }
+    if (location.equals("global")) {
+      problems.error("stagingDataset", "cannot be used with location: global; Vertex AI reads and writes BigQuery only from "
+          + "a regional endpoint, so give the job the dataset's region (such as us-central1)");
+    }
+    return Optional.of(parts.length == 2 ? dataset : project.orElse("") + "." + dataset);
   }
 
   /** resultsUri: gs://BUCKET/PREFIX, ending in '/'; each run's files go under PREFIX/RUN_ID/. */

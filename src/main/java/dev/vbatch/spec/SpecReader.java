@@ -29,7 +29,7 @@ import java.util.TreeSet;
 public final class SpecReader {
   private static final Set<String> TOP =
       Set.of("name", "model", "backend", "project", "location", "input", "prompt", "schema",
-          "generation", "labels", "staging", "output", "resultsTable", "resultsUri", "limits", "retry", "mode", "online", "steps");
+          "generation", "labels", "staging", "stagingDataset", "output", "resultsTable", "resultsUri", "limits", "retry", "mode", "online", "steps");
   private static final Set<String> LABEL_KEYS_RESERVED = Set.of("vbatch-run", "vbatch-shard", "vbatch-job", "vbatch-round");
 
   private final Path file;
@@ -103,11 +103,14 @@ public final class SpecReader {
       problems.error("location", "is '" + location + "'; use a Vertex AI region such as us-central1 or europe-west4, or 'global'");
     }
 
-    InputSpec input = new InputReader(dir, problems).read(root.get("input"));
+    InputSpec input = new InputReader(dir, problems, project).read(root.get("input"));
     Set<String> vars = new java.util.HashSet<>(InputReader.variables(input));
     vars.addAll(stepPrefixes);
 
     PromptTemplate[] prompt = prompt(root.get("prompt"), vars);
+    Set<String> used = new java.util.HashSet<>(prompt[0].variables());
+    used.addAll(prompt[1].variables());
+    input = InputReader.withColumns(input, used);
     Path schemaFile = null;
     ResultSchema resultSchema = null;
     com.google.cloud.aiplatform.v1.Schema responseSchema = null;
@@ -146,17 +149,22 @@ public final class SpecReader {
       problems.error("input.files", "is a gs:// prefix, and the emulator backend reads local files only; set backend: vertex "
           + "(with project and staging), or copy the files down and give their directory");
     }
+    if (backend == JobSpec.Backend.EMULATOR && input.table().flatMap(InputSpec.Table::bigquery).isPresent()) {
+      problems.error("input.table.bigquery", "names a BigQuery table, and the emulator backend reads local files only; set backend: "
+          + "vertex (with project and staging), or export the table to a CSV or JSONL file and give its path");
+    }
     staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
     Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
     ResultsReader results = new ResultsReader(problems, backend);
     Optional<String> resultsTable = results.table(text(root, "resultsTable"), project, location);
     Optional<String> resultsUri = results.uri(text(root, "resultsUri"));
+    Optional<String> stagingDataset = results.dataset(text(root, "stagingDataset"), project, location);
     JobSpec.Limits limits = limits(root.get("limits"));
     ModeReader.Modes modes = new ModeReader(problems).read(root);
 
     List<String> warnings = new ArrayList<>(problems.warnings());
     return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
-        schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, output, resultsTable, resultsUri, limits,
+        schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, stagingDataset, output, resultsTable, resultsUri, limits,
         modes.retryRounds(), modes.mode(), modes.retryMode(), modes.online(), List.copyOf(warnings), List.of());
   }
 
@@ -234,9 +242,11 @@ public final class SpecReader {
     try {
       PromptTemplate t = PromptTemplate.parse(v.asText());
       for (String name : t.variables()) {
-        if (!vars.contains(name) && vars.stream().noneMatch(known -> known.endsWith(".") && name.startsWith(known))) {
+        boolean column = vars.contains(InputReader.ANY_COLUMN) && !name.contains(".");
+        if (!column && !vars.contains(name) && vars.stream().noneMatch(known -> known.endsWith(".") && name.startsWith(known))) {
           problems.error(property, "uses ${" + name + "}, which this input does not provide; known variables: " + String.join(", ",
-              new TreeSet<>(vars.stream().map(known -> known.endsWith(".") ? known + "data.FIELD" : known).toList())));
+              new TreeSet<>(vars.stream().map(known -> known.endsWith(".") ? known + "data.FIELD"
+                  : known.equals(InputReader.ANY_COLUMN) ? "(any column of the table)" : known).toList())));
         }
       }
       return t;

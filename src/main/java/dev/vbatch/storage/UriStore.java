@@ -15,6 +15,22 @@ public interface UriStore {
   /** A stream that writes {@code uri}; the object appears whole when the stream is closed. */
   OutputStream create(String uri, String contentType) throws IOException;
 
+  /** This store, with bq:// URIs (BigQuery tables) handled by {@code tables}. */
+  default UriStore withTables(UriStore tables) {
+    UriStore objects = this;
+    return new UriStore() {
+      @Override
+      public InputStream open(String uri) throws IOException {
+        return (uri.startsWith("bq://") ? tables : objects).open(uri);
+      }
+
+      @Override
+      public OutputStream create(String uri, String contentType) throws IOException {
+        return (uri.startsWith("bq://") ? tables : objects).create(uri, contentType);
+      }
+    };
+  }
+
   /** file:// URIs only. */
   static UriStore local() {
     return new UriStore() {

@@ -34,10 +34,20 @@ public final class Permissions {
       Map.entry("BigQuery.create", List.of("bigquery.jobs.create", "bigquery.tables.create", "bigquery.tables.get",
           "bigquery.tables.update", "bigquery.tables.updateData")),
       // Reading back one's own job needs no permission beyond having created it.
-      Map.entry("BigQuery.getJob", List.of()));
+      Map.entry("BigQuery.getJob", List.of()),
+      // Input tables and predictions tables: their schema, then their rows.
+      Map.entry("BigQuery.getTable", List.of("bigquery.tables.get")),
+      Map.entry("BigQuery.listTableData", List.of("bigquery.tables.getData")),
+      // Appending rows to a table (the emulator writing predictions tables through the same client).
+      Map.entry("BigQuery.insertAll", List.of("bigquery.tables.updateData")));
 
-  /** What the Vertex AI service agent needs on the staging bucket and on inputs already in the cloud. */
-  public static final List<String> VERTEX_AGENT = List.of("storage.objects.get", "storage.objects.list", "storage.objects.create");
+  /**
+   * What the Vertex AI service agent needs on the staging bucket and on inputs already in the cloud,
+   * and, with requests staged in BigQuery, on the staging dataset: read the request tables, create
+   * and fill the predictions tables.
+   */
+  public static final List<String> VERTEX_AGENT = List.of("storage.objects.get", "storage.objects.list", "storage.objects.create",
+      "bigquery.tables.get", "bigquery.tables.getData", "bigquery.tables.create", "bigquery.tables.updateData");
 
   /** The client methods that make no API call (closing, options). */
   public static final List<String> LOCAL_CALLS = List.of("close", "shutdown", "getOptions", "awaitTermination");

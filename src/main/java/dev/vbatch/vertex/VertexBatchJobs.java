@@ -8,6 +8,8 @@ import com.google.api.gax.rpc.FixedHeaderProvider;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.aiplatform.v1.BatchPredictionJob;
 import com.google.cloud.aiplatform.v1.GcsDestination;
+import com.google.cloud.aiplatform.v1.BigQueryDestination;
+import com.google.cloud.aiplatform.v1.BigQuerySource;
 import com.google.cloud.aiplatform.v1.GcsSource;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
 import com.google.cloud.aiplatform.v1.JobServiceSettings;
@@ -89,12 +91,8 @@ public final class VertexBatchJobs implements BatchJobs {
     BatchPredictionJob job = BatchPredictionJob.newBuilder()
         .setDisplayName(request.displayName())
         .setModel(request.model())
-        .setInputConfig(BatchPredictionJob.InputConfig.newBuilder()
-            .setInstancesFormat("jsonl")
-            .setGcsSource(GcsSource.newBuilder().addAllUris(request.inputUris())))
-        .setOutputConfig(BatchPredictionJob.OutputConfig.newBuilder()
-            .setPredictionsFormat("jsonl")
-            .setGcsDestination(GcsDestination.newBuilder().setOutputUriPrefix(request.outputUriPrefix())))
+        .setInputConfig(inputConfig(request))
+        .setOutputConfig(outputConfig(request))
         .putAllLabels(request.labels())
         .build();
     Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 2.0, request.displayName().hashCode());
@@ -172,6 +170,42 @@ public final class VertexBatchJobs implements BatchJobs {
     client.close();
   }
 
+  /** JSONL files on Cloud Storage, or a BigQuery table when the input is a bq:// URI. */
+  static BatchPredictionJob.InputConfig inputConfig(JobRequest request) {
+    if (request.inputUris().size() == 1 && request.inputUris().get(0).startsWith("bq://")) {
+      return BatchPredictionJob.InputConfig.newBuilder().setInstancesFormat("bigquery")
+          .setBigquerySource(BigQuerySource.newBuilder().setInputUri(request.inputUris().get(0))).build();
+    }
+    return BatchPredictionJob.InputConfig.newBuilder().setInstancesFormat("jsonl")
+        .setGcsSource(GcsSource.newBuilder().addAllUris(request.inputUris())).build();
+  }
+
+  static BatchPredictionJob.OutputConfig outputConfig(JobRequest request) {
+    if (request.outputUriPrefix().startsWith("bq://")) {
+      return BatchPredictionJob.OutputConfig.newBuilder().setPredictionsFormat("bigquery")
+          .setBigqueryDestination(BigQueryDestination.newBuilder().setOutputUri(request.outputUriPrefix())).build();
+    }
+    return BatchPredictionJob.OutputConfig.newBuilder().setPredictionsFormat("jsonl")
+        .setGcsDestination(GcsDestination.newBuilder().setOutputUriPrefix(request.outputUriPrefix())).build();
+  }
+
+  /**
+   * Where a job's predictions are: its gcsOutputDirectory, or for BigQuery output the table, as
+   * bq://PROJECT.DATASET.TABLE from outputInfo's dataset (bq://PROJECT.DATASET) and table name.
+   */
+  static String outputLocation(BatchPredictionJob j) {
+    BatchPredictionJob.OutputInfo info = j.getOutputInfo();
+    if (!info.getBigqueryOutputTable().isEmpty()) {
+      String dataset = info.getBigqueryOutputDataset();
+      if (dataset.isEmpty()) {
+        String[] asked = j.getOutputConfig().getBigqueryDestination().getOutputUri().replaceFirst("^bq://", "").split("\\.");
+        dataset = asked[0] + "." + (asked.length > 1 ? asked[1] : "");
+      }
+      return (dataset.startsWith("bq://") ? dataset : "bq://" + dataset) + "." + info.getBigqueryOutputTable();
+    }
+    return info.getGcsOutputDirectory();
+  }
+
   static BatchJob toBatchJob(BatchPredictionJob j) {
     JobState state;
     try {
@@ -179,7 +213,7 @@ public final class VertexBatchJobs implements BatchJobs {
     } catch (IllegalArgumentException e) {
       state = JobState.UNKNOWN;
     }
-    String out = j.getOutputInfo().getGcsOutputDirectory();
+    String out = outputLocation(j);
     String error = j.hasError() && !j.getError().getMessage().isEmpty()
         ? j.getError().getMessage() + " (code " + j.getError().getCode() + ")" : null;
     return new BatchJob(j.getName(), j.getDisplayName(), state,

@@ -157,7 +157,7 @@ class BigQueryResultsTest {
     assertThatThrownBy(() -> run(spec, "r1"))
         .isInstanceOf(CloudException.class)
         .hasMessage("BigQuery dataset p.invoices is in europe-west4 and the job runs in us-central1; use a dataset in "
-            + "us-central1, or set location: europe-west4 in " + tmp.resolve("job/job.yaml"));
+            + "us-central1 for resultsTable, or set location: europe-west4 in " + tmp.resolve("job/job.yaml"));
     assertThat(objects("vbatch/runs/")).isEmpty();
     assertThat(bq.calls("POST", "/jobs")).isEmpty();
   }

@@ -40,6 +40,20 @@ class PredictionDecoderTest {
   }
 
   @Test
+  void aPredictionsTableRowWithoutItsEchoIsMatchedByItsKeyColumnAndTheEchoWinsWhenBothAreThere() {
+    ObjectNode row = (ObjectNode) Json.read(line("", text("{\"total\": 3}", "STOP")));
+    String echoKey = decoder.decode(row.toString()).key();
+    row.put("vbatch_key", "0123456789abcdef0123456789abcdef");
+    assertThat(decoder.decode(row.toString()).key()).isEqualTo(echoKey);
+    row.remove("request");
+    PredictionDecoder.Decoded d = decoder.decode(row.toString());
+    assertThat(d.key()).isEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(d.outcome().status()).isEqualTo(Outcome.Status.SUCCEEDED);
+    row.remove("vbatch_key");
+    assertThat(decoder.decode(row.toString()).keyError()).isEqualTo("the line has no echoed 'request'");
+  }
+
+  @Test
   void validJsonSucceedsWithUsage() {
     Outcome o = decode("", text("{\"total\": 12.5, \"items\": [\"a\"]}", "STOP"));
     assertThat(o.status()).isEqualTo(Outcome.Status.SUCCEEDED);
