@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A tiny job on real Vertex AI: two text items through Cloud Storage staging, a batch job, and the
  * results. It runs only when VBATCH_IT_PROJECT and VBATCH_IT_BUCKET are set (and uses Application
  * Default Credentials); VBATCH_IT_LOCATION (default us-central1) and VBATCH_IT_MODEL (default
- * gemini-2.5-flash) are optional. A batch job can wait in Vertex's queue for a long time: allow an hour.
+ * gemini-2.5-flash) are optional. With VBATCH_IT_DATASET (a BigQuery dataset in that location), the
+ * same job also runs with its requests staged in BigQuery. A batch job can wait in Vertex's queue for
+ * a long time: allow an hour (two with the dataset).
  *
  * <pre>VBATCH_IT_PROJECT=my-project VBATCH_IT_BUCKET=my-bucket mvn -B test -Dtest=LiveSmokeTest</pre>
  */
@@ -27,6 +29,16 @@ class LiveSmokeTest {
 
   @Test
   void aTinyJobRunsOnVertexAi() throws Exception {
+    tinyJob("");
+  }
+
+  @Test
+  @EnabledIfEnvironmentVariable(named = "VBATCH_IT_DATASET", matches = ".+")
+  void aTinyJobRunsOnVertexAiWithItsRequestsStagedInBigQuery() throws Exception {
+    tinyJob("stagingDataset: " + System.getenv("VBATCH_IT_DATASET") + "\n");
+  }
+
+  private void tinyJob(String extra) throws Exception {
     String location = System.getenv().getOrDefault("VBATCH_IT_LOCATION", "us-central1");
     String model = System.getenv().getOrDefault("VBATCH_IT_MODEL", "gemini-2.5-flash");
     Files.createDirectories(tmp.resolve("docs"));
@@ -38,7 +50,7 @@ class LiveSmokeTest {
     Files.writeString(spec, "name: vbatch-smoke\nmodel: " + model + "\nproject: " + System.getenv("VBATCH_IT_PROJECT")
         + "\nlocation: " + location + "\nstaging: gs://" + System.getenv("VBATCH_IT_BUCKET") + "/vbatch-smoke\n"
         + "input:\n  files: docs\nprompt:\n  user: Extract the vendor and the total amount.\nschema: schema.json\n"
-        + "generation:\n  temperature: 0\n  maxOutputTokens: 256\nretry:\n  rounds: 0\nlimits:\n  maxWait: 1h\n");
+        + "generation:\n  temperature: 0\n  maxOutputTokens: 256\nretry:\n  rounds: 0\nlimits:\n  maxWait: 1h\n" + extra);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = Main.execute(Context.system(), new PrintWriter(out, true), new PrintWriter(err, true),
