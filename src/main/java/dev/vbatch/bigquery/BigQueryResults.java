@@ -117,16 +117,8 @@ public final class BigQueryResults implements ResultsExport {
     String shown = table.getProject() + "." + table.getDataset() + "." + table.getTable();
     Job job;
     try {
-      try {
-        job = bigquery.create(JobInfo.newBuilder(load).setJobId(id).build());
-      } catch (BigQueryException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        events.info("results of run " + runId + " were loaded into " + shown + " before; not loading them again");
-        job = bigquery.getJob(id);
-      }
-      job = job.waitFor();
+      job = loadOnce(bigquery, load, id,
+          () -> events.info("results of run " + runId + " were loaded into " + shown + " before; not loading them again"));
     } catch (BigQueryException e) {
       throw translate(e, shown, table.getProject(), "resultsTable");
     }
@@ -140,6 +132,24 @@ public final class BigQueryResults implements ResultsExport {
           + "'vbatch fetch " + runId + "' to load them again)", null);
     }
     events.info("appended " + rows + " result row(s) of run " + runId + " to BigQuery table " + shown);
+  }
+
+  /**
+   * Runs a load job under a fixed id, once: when the id is taken (a run resumed after the job was
+   * created), the existing job is waited for instead. Null when that job is gone.
+   */
+  static Job loadOnce(BigQuery bigquery, LoadJobConfiguration load, JobId id, Runnable loadedBefore) throws InterruptedException {
+    Job job;
+    try {
+      job = bigquery.create(JobInfo.newBuilder(load).setJobId(id).build());
+    } catch (BigQueryException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      loadedBefore.run();
+      job = bigquery.getJob(id);
+    }
+    return job == null ? null : job.waitFor();
   }
 
   static TableId tableId(JobSpec spec) {

@@ -74,15 +74,7 @@ public final class BigQueryStaging implements BatchJobs {
     String shown = project + "." + dataset + "." + table.getTable();
     Job job;
     try {
-      try {
-        job = bigquery.create(JobInfo.newBuilder(load).setJobId(id).build());
-      } catch (BigQueryException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        job = bigquery.getJob(id);
-      }
-      job = job == null ? null : job.waitFor();
+      job = BigQueryResults.loadOnce(bigquery, load, id, () -> events.debug(shown + " was loaded before; waiting for that load"));
     } catch (BigQueryException e) {
       throw BigQueryResults.translate(e, shown, project, "stagingDataset");
     }
