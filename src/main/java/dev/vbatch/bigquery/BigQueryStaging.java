@@ -55,13 +55,17 @@ public final class BigQueryStaging implements BatchJobs {
 
   @Override
   public BatchJob create(JobRequest request) throws InterruptedException {
-    String name = request.labels().getOrDefault("vbatch-run", "run") + "_" + request.labels().getOrDefault("vbatch-shard", "0");
-    name = name.replaceAll("[^A-Za-z0-9_]", "_");
-    TableId requests = TableId.of(project, dataset, "vbatch_requests_" + name);
-    TableId predictions = TableId.of(project, dataset, "vbatch_predictions_" + name);
+    TableId requests = table("vbatch_requests_", request.labels());
+    TableId predictions = table("vbatch_predictions_", request.labels());
     load(request.inputUris(), requests);
     return jobs.create(new JobRequest(request.displayName(), request.model(), List.of(BigQueryTables.uri(requests)),
         BigQueryTables.uri(predictions), request.labels()));
+  }
+
+  /** A shard's table, named from the run and shard labels its job carries. */
+  private TableId table(String prefix, Map<String, String> labels) {
+    String name = labels.getOrDefault("vbatch-run", "run") + "_" + labels.getOrDefault("vbatch-shard", "0");
+    return TableId.of(project, dataset, prefix + name.replaceAll("[^A-Za-z0-9_]", "_"));
   }
 
   private void load(List<String> shardUris, TableId table) throws InterruptedException {
@@ -104,9 +108,20 @@ public final class BigQueryStaging implements BatchJobs {
     jobs.cancel(name);
   }
 
+  /** Deletes the job, then its shard's request and predictions tables. */
   @Override
   public void delete(String name) throws InterruptedException {
+    Map<String, String> labels = jobs.get(name).labels();
     jobs.delete(name);
+    for (TableId table : List.of(table("vbatch_requests_", labels), table("vbatch_predictions_", labels))) {
+      try {
+        if (bigquery.delete(table)) {
+          events.info("deleted BigQuery table " + BigQueryTables.uri(table).substring(5));
+        }
+      } catch (BigQueryException e) {
+        throw BigQueryResults.translate(e, BigQueryTables.uri(table).substring(5), project, "stagingDataset");
+      }
+    }
   }
 
   @Override

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = {
       "Deletes the batch jobs of a finished run from Vertex AI (the job list gets long). Staged requests, "
           + "predictions and results stay where they are, and the run's local record is kept. A job that has "
-          + "not ended is left alone: cancel the run first.",
+          + "not ended is left alone: cancel the run first. With stagingDataset, each job's request and "
+          + "predictions tables are deleted with it (results already written are not affected).",
     },
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch delete 20261121-030000-1a2b"},

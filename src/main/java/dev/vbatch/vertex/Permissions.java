@@ -39,7 +39,9 @@ public final class Permissions {
       Map.entry("BigQuery.getTable", List.of("bigquery.tables.get")),
       Map.entry("BigQuery.listTableData", List.of("bigquery.tables.getData")),
       // Appending rows to a table (the emulator writing predictions tables through the same client).
-      Map.entry("BigQuery.insertAll", List.of("bigquery.tables.updateData")));
+      Map.entry("BigQuery.insertAll", List.of("bigquery.tables.updateData")),
+      // 'vbatch delete' removes a shard's request and predictions tables with its job.
+      Map.entry("BigQuery.delete", List.of("bigquery.tables.delete")));
 
   /**
    * What the Vertex AI service agent needs on the staging bucket and on inputs already in the cloud,

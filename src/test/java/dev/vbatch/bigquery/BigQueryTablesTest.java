@@ -219,6 +219,14 @@ class BigQueryTablesTest {
     assertThat(bq.calls("GET", "/tables/vbatch_predictions_r1_00000/data")).isNotEmpty();
     assertThat(Files.readString(tmp.resolve("home-r1/runs/r1/state.json")))
         .contains("\"outputDirectory\" : \"bq://p.staging.vbatch_predictions_r1_00000\"");
+
+    // Deleting the run's jobs deletes their tables too, and nothing of the other run's.
+    BigQueryStaging staging = new BigQueryStaging(cloud.jobs, client, "p.staging", "us-central1", events::add);
+    for (var job : cloud.jobs.findByLabels(Map.of("vbatch-run", "r1"))) {
+      staging.delete(job.name());
+    }
+    assertThat(bq.tables.keySet()).noneMatch(t -> t.contains("_r1_")).contains("p.sales.tickets");
+    assertThat(cloud.jobs.findByLabels(Map.of("vbatch-run", "r1"))).isEmpty();
   }
 
   @Test

@@ -24,7 +24,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A local HTTP server answering the BigQuery REST calls vbatch and the emulator make (datasets.get,
- * jobs.insert, jobs.get, tables.get, tables.insert, tabledata.list, tabledata.insertAll), recording
+ * jobs.insert, jobs.get, tables.get, tables.insert, tables.delete, tabledata.list, tabledata.insertAll), recording
  * each call with its decoded body. The client gzips its POST bodies; they are unzipped here so tests
  * can assert on them. Datasets, tables and failures by path are set by the test. Given a Storage
  * client, a load job reads its newline-delimited JSON source objects into the destination table, so
@@ -156,6 +156,10 @@ public final class BigQueryStandIn implements AutoCloseable {
     }
     if (method.equals("GET") && parts.length == 6) {
       reply(ex, 200, tableResource(id));
+    } else if (method.equals("DELETE") && parts.length == 6) {
+      tables.remove(id);
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
     } else if (method.equals("GET") && parts.length == 7 && parts[6].equals("data")) {
       Map<String, String> q = query(query);
       int from = Integer.parseInt(q.getOrDefault("pageToken", "0"));
