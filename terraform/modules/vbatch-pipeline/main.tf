@@ -119,6 +119,10 @@ resource "google_cloud_run_v2_job" "nightly" {
           name  = "VBATCH_BUCKET"
           value = google_storage_bucket.staging.name
         }
+        env {
+          name  = "VBATCH_DATASET"
+          value = google_bigquery_dataset.results.dataset_id
+        }
         dynamic "env" {
           for_each = var.job_env
           content {

@@ -52,7 +52,7 @@ variable "kms_key_name" {
 }
 
 variable "dataset_id" {
-  description = "The BigQuery dataset for results tables (created in the region)."
+  description = "The BigQuery dataset for results tables and BigQuery-staged requests (created in the region; the job gets its id as VBATCH_DATASET)."
   type        = string
   default     = "vbatch"
 

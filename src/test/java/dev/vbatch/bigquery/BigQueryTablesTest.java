@@ -78,7 +78,7 @@ class BigQueryTablesTest {
   private RunReport run(JobSpec spec, String runId) throws Exception {
     BigQueryTables tables = new BigQueryTables(client);
     var jobs = spec.stagingDataset().isPresent()
-        ? new BigQueryStaging(cloud.jobs, client, spec.stagingDataset().get(), "us-central1", events::add) : cloud.jobs;
+        ? new BigQueryStaging(cloud.jobs, client, spec.stagingDataset().get(), spec.location(), events::add) : cloud.jobs;
     Backend backend = new Backend("bq-test", BigQueryStaging.readingTables(new GcsBlobStore(storage, "gs://staging-bucket/vbatch"), tables),
         jobs, WaitStep.Polling.EMULATOR, null, new BigQueryInputs(new GcsObjects(storage), tables), new BigQueryResults(client));
     BatchRun run = new BatchRun(spec, backend, tmp.resolve("out-" + runId), tmp.resolve("home-" + runId), time, events::add);
@@ -227,6 +227,38 @@ class BigQueryTablesTest {
     }
     assertThat(bq.tables.keySet()).noneMatch(t -> t.contains("_r1_")).contains("p.sales.tickets");
     assertThat(cloud.jobs.findByLabels(Map.of("vbatch-run", "r1"))).isEmpty();
+  }
+
+  @Test
+  void theNightlyTicketsExampleRunsUnchanged() throws Exception {
+    bq.datasets.put("vbatch", "europe-west4");
+    Map<String, String> columns = new LinkedHashMap<>();
+    for (String c : List.of("ticket_id", "subject", "body", "screenshot_uri", "product", "created_at")) {
+      columns.put(c, "STRING");
+    }
+    BigQueryStandIn.Table tickets = new BigQueryStandIn.Table(columns);
+    tickets.rows().add(new LinkedHashMap<>(Map.of("ticket_id", "T-100", "subject", "Invoice wrong",
+        "body", "Vendor: Acme\nTotal: 12", "product", "drills")));
+    tickets.rows().add(new LinkedHashMap<>(Map.of("ticket_id", "T-101", "subject", "Broken on arrival",
+        "body", "See the photo.", "screenshot_uri", "gs://inputs/r.png", "product", "saws")));
+    bq.tables.put("p.support.tickets", tickets);
+    Path png = tmp.resolve("r.png");
+    SampleFiles.png(png, Map.of("Vendor", "Pic Shop", "Total", "3.50"));
+    storage.create(BlobInfo.newBuilder(BlobId.of("inputs", "r.png")).setContentType("image/png").build(), Files.readAllBytes(png));
+
+    JobSpec spec = SpecReader.read(Path.of("jobs/nightly-tickets/job.yaml"),
+        Map.of("GOOGLE_CLOUD_PROJECT", "p", "VBATCH_BUCKET", "staging-bucket", "VBATCH_DATASET", "vbatch"));
+    RunReport report = run(spec, "n1");
+
+    assertThat(report.succeeded()).as(events.toString()).isEqualTo(2);
+    assertThat(bq.tables).containsKeys("p.vbatch.vbatch_requests_n1_00000", "p.vbatch.vbatch_predictions_n1_00000");
+    JsonNode resultsLoad = bq.calls("POST", "/projects/p/jobs").stream().map(BigQueryStandIn.Call::body)
+        .filter(b -> b.path("jobReference").path("jobId").asText().equals("vbatch_results_n1")).findFirst().orElseThrow();
+    assertThat(resultsLoad.path("jobReference").path("location").asText()).isEqualTo("europe-west4");
+    assertThat(resultsLoad.path("configuration").path("load").path("destinationTable").path("tableId").asText()).isEqualTo("ticket_triage");
+    assertThat(resultsLoad.path("configuration").path("load").path("schema").toString())
+        .contains("{\"name\":\"refund_requested\",\"type\":\"BOOLEAN\"");
+    assertThat(results("n1")).extracting(n -> n.path("source").asText()).containsExactly("T-100", "T-101");
   }
 
   @Test
