@@ -91,7 +91,8 @@ public final class BigQueryTables implements UriStore {
       return null;
     }
     if (value.getAttribute() == FieldValue.Attribute.PRIMITIVE) {
-      return value.getStringValue();
+      // tabledata.list gives a TIMESTAMP as epoch seconds; a prompt wants 2026-11-21T03:00:00Z.
+      return field.getType() == LegacySQLTypeName.TIMESTAMP ? value.getTimestampInstant().toString() : value.getStringValue();
     }
     try {
       StringBuilder out = new StringBuilder();

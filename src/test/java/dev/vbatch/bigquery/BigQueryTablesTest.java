@@ -71,7 +71,7 @@ class BigQueryTablesTest {
         "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}");
     Files.writeString(tmp.resolve("job.yaml"), "name: bq\nmodel: gemini-2.5-flash\nbackend: vertex\nproject: p\n"
         + "location: us-central1\nstaging: gs://staging-bucket/vbatch\ninput:\n" + input
-        + "prompt:\n  user: 'Extract the fields (${region}).'\nschema: schema.json\n" + extra);
+        + "prompt:\n  user: 'Extract the fields (${region}, opened ${opened}).'\nschema: schema.json\n" + extra);
     return SpecReader.read(tmp.resolve("job.yaml"), Map.of());
   }
 
@@ -92,6 +92,7 @@ class BigQueryTablesTest {
     columns.put("scan", "STRING");
     columns.put("region", "STRING");
     columns.put("unused", "INTEGER");
+    columns.put("opened", "TIMESTAMP");
     BigQueryStandIn.Table table = new BigQueryStandIn.Table(columns);
     table.rows().add(row("t-1", "Vendor: Text Co\nTotal: 2", null, "north"));
     table.rows().add(row("t-2", "Read the image", "gs://inputs/r.png", "south"));
@@ -111,6 +112,7 @@ class BigQueryTablesTest {
     row.put("scan", scan);
     row.put("region", region);
     row.put("unused", "7");
+    row.put("opened", "1.7635536E9");
     return row;
   }
 
@@ -126,7 +128,7 @@ class BigQueryTablesTest {
   void theRowsOfABigQueryTableAreItemsWithTheirColumnsMappedAsInACsvTable() throws Exception {
     inputTable();
     JobSpec spec = spec("  table:\n    bigquery: sales.tickets\n    textColumn: body\n    fileColumn: scan\n    idColumn: ticket\n", "");
-    assertThat(spec.input().table().get().columns()).containsExactly("body", "scan", "ticket", "region");
+    assertThat(spec.input().table().get().columns()).containsExactly("body", "scan", "ticket", "opened", "region");
 
     RunReport report = run(spec, "r1");
 
@@ -144,7 +146,7 @@ class BigQueryTablesTest {
     assertThat(bq.calls("GET", "/projects/p/datasets/sales/tables/tickets/data")).hasSize(1);
     assertThat(cloud.objects("staging-bucket", "vbatch/files/")).isEmpty();
     String shard = new String(storage.readAllBytes(BlobId.of("staging-bucket", "vbatch/runs/r1/requests/shard-00000.jsonl")));
-    assertThat(shard).contains("gs://inputs/r.png").contains("(north)").contains("(south)");
+    assertThat(shard).contains("gs://inputs/r.png").contains("(north, opened 2025-11-19T12:00:00Z)").contains("(south");
   }
 
   @Test
@@ -153,7 +155,7 @@ class BigQueryTablesTest {
     JobSpec spec = spec("  table:\n    bigquery: p.sales.tickets\n    textColumn: text\n", "");
     assertThatThrownBy(() -> run(spec, "r1"))
         .hasMessageContaining("BigQuery table p.sales.tickets has no column text (named in input.table or used in the prompt); "
-            + "its columns are: ticket, body, scan, region, unused");
+            + "its columns are: ticket, body, scan, region, unused, opened");
     assertThat(cloud.objects("staging-bucket", "vbatch/")).isEmpty();
   }
 
