@@ -2,7 +2,6 @@ package dev.vbatch.cli;
 
 import dev.vbatch.run.RunState;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
 /** {@code vbatch delete RUN}: deletes a finished run's batch jobs from Vertex. */

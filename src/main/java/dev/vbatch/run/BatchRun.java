@@ -198,8 +198,7 @@ public final class BatchRun {
     state.save(stateFile(state));
     Map<String, Outcome> answered = state.refresh ? Map.of() : answers.answers(spec.model());
     Requests requests = timed(state, "build", () -> {
-      try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/",
-          spec.stagingDataset().isPresent())) {
+      try (ShardSink sink = ShardSink.of(spec, backend.store(), "runs/" + state.runId + "/requests/")) {
         return RequestStep.run(plan, backend.store(), sink, true, answered, events);
       }
     });
@@ -337,8 +336,7 @@ public final class BatchRun {
         + " request(s) again " + reasons);
     Map<String, Integer> shardOf = new LinkedHashMap<>();
     List<ShardSink.Shard> shards;
-    try (ShardSink sink = new ShardSink(spec.limits(), backend.store(), "runs/" + state.runId + "/requests/round-" + next + "/",
-        spec.stagingDataset().isPresent())) {
+    try (ShardSink sink = ShardSink.of(spec, backend.store(), "runs/" + state.runId + "/requests/round-" + next + "/")) {
       try (StagedRequests staged = new StagedRequests(backend.store(), state.shardsOf(previous.round))) {
         while (staged.hasNext()) {
           StagedRequests.Entry e = staged.next();

@@ -38,6 +38,11 @@ public final class ShardSink implements AutoCloseable {
     this.keyed = keyed;
   }
 
+  /** A sink for a run of {@code spec}: keyed when its requests are staged in BigQuery. */
+  public static ShardSink of(JobSpec spec, BlobStore store, String prefix) {
+    return new ShardSink(spec.limits(), store, prefix, spec.stagingDataset().isPresent());
+  }
+
   /** Adds one request line and returns the index of the shard it went into. */
   public int add(String requestJson) throws IOException {
     return add(null, requestJson);
