@@ -20,9 +20,28 @@ public final class Main {
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, line, parseResult) -> handle(e, line, parseResult, context));
+    cmd.setParameterExceptionHandler((e, ignored) -> usageError(e, context));
     cmd.setUsageHelpLongOptionsMaxWidth(36);
     cmd.setExecutionStrategy(parse -> withStateMirror(parse, context, out));
     return cmd.execute(args);
+  }
+
+  /**
+   * A command line that cannot be used: the message, a suggestion for a mistyped option, and where
+   * help is; not the whole usage, which would bury the one line that matters.
+   */
+  private static int usageError(CommandLine.ParameterException e, Context context) {
+    CommandLine line = e.getCommandLine();
+    CommandLine.ParseResult parse = line.getParseResult();
+    boolean json = parse != null && jsonLogs(parse, context);
+    PrintWriter err = json ? new JsonLines(line.getErr()) : line.getErr();
+    err.println("error: " + e.getMessage());
+    if (!json) {
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+    }
+    err.flush();
+    return ExitCodes.USAGE;
   }
 
   private static int handle(Exception e, CommandLine line, CommandLine.ParseResult parse, Context context) {
@@ -33,10 +52,6 @@ public final class Main {
       err.println("error: the job spec is not valid (" + spec.problems().size() + " problem"
           + (spec.problems().size() == 1 ? "" : "s") + "):");
       spec.problems().forEach(p -> err.println("  " + p));
-      code = ExitCodes.USAGE;
-    } else if (e instanceof CommandLine.ParameterException usage) {
-      err.println("error: " + usage.getMessage());
-      err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
       code = ExitCodes.USAGE;
     } else if (e instanceof CloudException cloud) {
       err.println("error: " + cloud.getMessage());

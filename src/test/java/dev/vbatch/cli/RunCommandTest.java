@@ -111,7 +111,10 @@ class RunCommandTest {
   void badFaultIsAUsageError() {
     CliHarness.Result r = new CliHarness(tmp.resolve("home")).run("run", SPEC.toString(), "--emulator-fault", "gremlins=0.5");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--emulator-fault: unknown fault 'gremlins'; known faults: row-error, blocked, malformed-json, truncated-json, transient, job-failure, expire, stuck");
+    // The message and where help is; not the whole usage, which buried it.
+    assertThat(r.err()).isEqualTo(String.join(System.lineSeparator(),
+        "error: --emulator-fault: unknown fault 'gremlins'; known faults: row-error, blocked, malformed-json, truncated-json, transient, job-failure, expire, stuck",
+        "Try 'vbatch run --help' for more information.", ""));
   }
 
   @Test
