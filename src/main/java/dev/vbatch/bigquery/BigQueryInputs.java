@@ -34,7 +34,7 @@ public final class BigQueryInputs implements RemoteObjects {
 
   @Override
   public TableRows table(String table) {
-    TableId id = BigQueryTables.tableId(table, null);
+    TableId id = BigQueryTables.tableId(table);
     List<Field> columns = tables.columns(id, "input.table.bigquery");
     Iterable<FieldValueList> rows = tables.rows(id, columns, "input.table.bigquery");
     Iterable<Map<String, String>> values = () -> new Iterator<>() {

@@ -153,8 +153,7 @@ public final class BigQueryResults implements ResultsExport {
   }
 
   static TableId tableId(JobSpec spec) {
-    String[] parts = spec.resultsTable().orElseThrow().split("\\.");
-    return TableId.of(parts[0], parts[1], parts[2]);
+    return BigQueryTables.tableId(spec.resultsTable().orElseThrow());
   }
 
   /** A BigQuery failure as one line saying which principal needs which role. */

@@ -45,14 +45,11 @@ public final class BigQueryTables implements UriStore {
     this.bigquery = bigquery;
   }
 
-  /** A table named as bq://PROJECT.DATASET.TABLE, PROJECT.DATASET.TABLE or DATASET.TABLE (in {@code project}). */
-  public static TableId tableId(String ref, String project) {
+  /** A table named as bq://PROJECT.DATASET.TABLE or PROJECT.DATASET.TABLE (the spec reader qualifies every name). */
+  public static TableId tableId(String ref) {
     String[] parts = ref.replaceFirst("^bq://", "").split("\\.");
-    if (parts.length == 2) {
-      return TableId.of(project, parts[0], parts[1]);
-    }
     if (parts.length != 3) {
-      throw new IllegalArgumentException("'" + ref + "' is not a BigQuery table; write [PROJECT.]DATASET.TABLE");
+      throw new IllegalArgumentException("'" + ref + "' is not a BigQuery table; write PROJECT.DATASET.TABLE");
     }
     return TableId.of(parts[0], parts[1], parts[2]);
   }
@@ -132,7 +129,7 @@ public final class BigQueryTables implements UriStore {
   /** The rows of the table at {@code uri} as JSONL: one object per row, JSON columns as JSON. */
   @Override
   public InputStream open(String uri) throws IOException {
-    TableId table = tableId(uri, null);
+    TableId table = tableId(uri);
     List<Field> columns;
     Iterator<FieldValueList> rows;
     try {
@@ -223,7 +220,7 @@ public final class BigQueryTables implements UriStore {
    */
   @Override
   public OutputStream create(String uri, String contentType) {
-    TableId table = tableId(uri, null);
+    TableId table = tableId(uri);
     return new ByteArrayOutputStream() {
       @Override
       public void close() throws IOException {

@@ -249,17 +249,17 @@ final class InputReader {
       return Optional.empty();
     }
     String ref = node.path("bigquery").asText("").trim();
-    String[] parts = ref.split("\\.", -1);
-    boolean named = (parts.length == 2 || parts.length == 3) && java.util.Arrays.stream(parts).allMatch(p -> p.matches("[A-Za-z0-9_:-]+"));
-    if (!named) {
+    Optional<String[]> parts = BigQueryNames.table(ref);
+    if (parts.isEmpty()) {
       problems.error("input.table.bigquery", "is '" + ref + "'; name a BigQuery table as [PROJECT.]DATASET.TABLE, e.g. invoices.scans");
       return Optional.empty();
     }
-    if (parts.length == 2 && project.isEmpty()) {
+    boolean hasProject = parts.get().length == 3;
+    if (!hasProject && project.isEmpty()) {
       problems.error("input.table.bigquery", "is '" + ref + "' without a project, and the spec has no project; write PROJECT.DATASET.TABLE");
       return Optional.empty();
     }
-    String table = parts.length == 3 ? ref : project.get() + "." + ref;
+    String table = BigQueryNames.qualified(parts.get(), hasProject, project);
     Optional<String> text = name(node, "textColumn");
     Optional<String> file = name(node, "fileColumn");
     Optional<String> id = name(node, "idColumn");

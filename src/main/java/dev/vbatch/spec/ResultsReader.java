@@ -23,11 +23,8 @@ final class ResultsReader {
     if (value.isEmpty()) {
       return value;
     }
-    String table = value.get().trim().replace(':', '.');
-    String[] parts = table.split("\\.");
-    boolean named = (parts.length == 2 || parts.length == 3)
-        && parts[parts.length - 2].matches("[A-Za-z0-9_]{1,1024}") && parts[parts.length - 1].matches("[\\p{L}\\p{N}_-]{1,1024}");
-    if (!named) {
+    Optional<String[]> parts = BigQueryNames.table(value.get());
+    if (parts.isEmpty()) {
       problems.error("resultsTable", "is '" + value.get() + "'; give DATASET.TABLE or PROJECT.DATASET.TABLE");
       return Optional.empty();
     }
@@ -39,7 +36,7 @@ final class ResultsReader {
       problems.error("resultsTable", "cannot be used with location: global; BigQuery datasets live in a region, so give the "
           + "job the dataset's region (such as us-central1)");
     }
-    return Optional.of(parts.length == 3 ? table : project.orElse("") + "." + table);
+    return Optional.of(BigQueryNames.qualified(parts.get(), parts.get().length == 3, project));
   }
 
   /**
@@ -51,9 +48,8 @@ final class ResultsReader {
     if (value.isEmpty()) {
       return value;
     }
-    String dataset = value.get().trim().replace(':', '.');
-    String[] parts = dataset.split("\\.");
-    if (!(parts.length == 1 || parts.length == 2) || !parts[parts.length - 1].matches("[A-Za-z0-9_]{1,1024}")) {
+    Optional<String[]> parts = BigQueryNames.dataset(value.get());
+    if (parts.isEmpty()) {
       problems.error("stagingDataset", "is '" + value.get() + "'; give DATASET or PROJECT.DATASET");
       return Optional.empty();
     }
@@ -64,7 +60,7 @@ final class ResultsReader {
       problems.error("stagingDataset", "cannot be used with location: global; Vertex AI reads and writes BigQuery only from "
           + "a regional endpoint, so give the job the dataset's region (such as us-central1)");
     }
-    return Optional.of(parts.length == 2 ? dataset : project.orElse("") + "." + dataset);
+    return Optional.of(BigQueryNames.qualified(parts.get(), parts.get().length == 2, project));
   }
 
   /** resultsUri: gs://BUCKET/PREFIX, ending in '/'; each run's files go under PREFIX/RUN_ID/. */

@@ -67,8 +67,7 @@ class BigQueryTablesTest {
   }
 
   private JobSpec spec(String input, String extra) throws Exception {
-    Files.writeString(tmp.resolve("schema.json"),
-        "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}");
+    Files.writeString(tmp.resolve("schema.json"), SampleFiles.TOTAL_VENDOR_SCHEMA);
     Files.writeString(tmp.resolve("job.yaml"), "name: bq\nmodel: gemini-2.5-flash\nbackend: vertex\nproject: p\n"
         + "location: us-central1\nstaging: gs://staging-bucket/vbatch\ninput:\n" + input
         + "prompt:\n  user: 'Extract the fields (${region}, opened ${opened}).'\nschema: schema.json\n" + extra);

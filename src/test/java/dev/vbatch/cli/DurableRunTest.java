@@ -3,6 +3,7 @@ package dev.vbatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vbatch.testing.SampleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +23,7 @@ class DurableRunTest {
   @BeforeEach
   void setUp() throws Exception {
     cli = new CliHarness(tmp.resolve("home"));
-    Files.writeString(tmp.resolve("schema.json"), "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},"
-        + "\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}");
+    Files.writeString(tmp.resolve("schema.json"), SampleFiles.TOTAL_VENDOR_SCHEMA);
     Files.createDirectories(tmp.resolve("docs"));
   }
 

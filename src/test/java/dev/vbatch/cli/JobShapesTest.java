@@ -20,7 +20,7 @@ class JobShapesTest {
   @BeforeEach
   void setUp() throws Exception {
     cli = new CliHarness(tmp.resolve("home"));
-    Files.writeString(tmp.resolve("schema.json"), "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}");
+    Files.writeString(tmp.resolve("schema.json"), SampleFiles.TOTAL_VENDOR_SCHEMA);
     Files.createDirectories(tmp.resolve("docs"));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.results.OutcomeFile;
+import dev.vbatch.testing.SampleFiles;
 import dev.vbatch.util.CrashPoints;
 import dev.vbatch.util.TimeSource;
 import java.nio.file.Files;
@@ -43,8 +44,7 @@ class OnlineCrashTest {
       rows.append("{\"q\":\"Vendor: V").append(i).append("\\nTotal: ").append(i).append("\"}\n");
     }
     Files.writeString(tmp.resolve("rows.jsonl"), rows);
-    Files.writeString(tmp.resolve("schema.json"), "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},"
-        + "\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}");
+    Files.writeString(tmp.resolve("schema.json"), SampleFiles.TOTAL_VENDOR_SCHEMA);
     spec = tmp.resolve("job.yaml");
     Files.writeString(spec, "name: online-crash\nmodel: gemini-2.5-flash\nmode: online\n"
         + "input:\n  table:\n    path: rows.jsonl\n    textColumn: q\n"

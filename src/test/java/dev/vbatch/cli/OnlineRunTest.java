@@ -3,6 +3,7 @@ package dev.vbatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vbatch.testing.SampleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +19,7 @@ class OnlineRunTest {
   @BeforeEach
   void setUp() throws Exception {
     cli = new CliHarness(tmp.resolve("home"));
-    Files.writeString(tmp.resolve("schema.json"), "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},"
-        + "\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}");
+    Files.writeString(tmp.resolve("schema.json"), SampleFiles.TOTAL_VENDOR_SCHEMA);
   }
 
   /** A job over {@code n} table rows, each with its own vendor and total. */

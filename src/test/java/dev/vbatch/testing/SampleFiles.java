@@ -28,6 +28,10 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 public final class SampleFiles {
   private SampleFiles() {}
 
+  /** The schema most tests extract with: the total and the vendor the emulator reads from "Vendor: X / Total: N" text. */
+  public static final String TOTAL_VENDOR_SCHEMA = "{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"},"
+      + "\"vendor\":{\"type\":\"string\"}},\"required\":[\"total\",\"vendor\"]}";
+
   public static void pdf(Path file, List<List<String>> pages) throws IOException {
     try (PDDocument doc = new PDDocument()) {
       PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
