@@ -14,9 +14,11 @@ import java.util.List;
 public final class ResultSchema {
   private final JsonNode node;
   private final Schema validator;
+  private final SafeNames safeNames;
 
   public ResultSchema(JsonNode node) {
     this.node = node;
+    this.safeNames = SafeNames.of(node);
     SpecificationVersion version =
         SpecificationVersion.fromSchemaNode(node).orElse(SpecificationVersion.DRAFT_2020_12);
     this.validator = SchemaRegistry.withDefaultDialect(version).getSchema(node);
@@ -24,6 +26,19 @@ public final class ResultSchema {
 
   public JsonNode node() {
     return node;
+  }
+
+  /**
+   * {@code value} with the property names the request used in place of the user's (names Vertex's
+   * importer would refuse) put back to the user's. See {@link SafeNames}.
+   */
+  public JsonNode restoreNames(JsonNode value) {
+    return safeNames.restore(value);
+  }
+
+  /** The names sent in place of the user's property names that Vertex would refuse. */
+  public SafeNames safeNames() {
+    return safeNames;
   }
 
   /** One problem with a value: where (a JSON pointer) and what. */

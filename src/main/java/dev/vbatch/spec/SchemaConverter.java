@@ -43,7 +43,10 @@ public final class SchemaConverter {
 
   public static Result convert(JsonNode jsonSchema) {
     SchemaConverter c = new SchemaConverter(jsonSchema);
-    Schema schema = c.convert(jsonSchema, "");
+    SafeNames safe = SafeNames.of(jsonSchema);
+    Schema schema = safe.apply(c.convert(jsonSchema, ""));
+    safe.renamed().forEach((user, sent) -> c.warnings.add("property '" + user + "' is not a name Vertex's input importer"
+        + " accepts; it is sent as '" + sent + "' and answers are mapped back to '" + user + "'"));
     return new Result(schema, List.copyOf(c.warnings), List.copyOf(c.errors));
   }
 
