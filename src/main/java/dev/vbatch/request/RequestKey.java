@@ -35,6 +35,21 @@ public final class RequestKey {
     }
   }
 
+  /**
+   * The key as written beside each staged request ({@code vbatch_key}): with a prefix, so that
+   * Vertex's importer, which turns numeric-looking strings into numbers, cannot change it (a hex
+   * digest such as "12e45..." looks like a number).
+   */
+  public static String tagged(String key) {
+    return "vb-" + key;
+  }
+
+  /** The key a {@code vbatch_key} value names, or null when it is not one ({@code vb-} and 32 hex digits, or the bare digits). */
+  public static String untagged(String value) {
+    String v = value.startsWith("vb-") ? value.substring(3) : value;
+    return v.length() == 32 && v.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) ? v : null;
+  }
+
   /** The key of an echoed request as Vertex wrote it in a predictions line. */
   public static String ofEcho(JsonNode echoedRequest) throws InvalidProtocolBufferException {
     return of(parseEcho(echoedRequest));

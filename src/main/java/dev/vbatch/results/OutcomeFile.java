@@ -254,7 +254,14 @@ public final class OutcomeFile {
     g.writeNumberField("candidates", u.candidates());
     g.writeNumberField("thoughts", u.thoughts());
     g.writeNumberField("total", u.total());
+    if (u.cached() > 0 || u.toolUse() > 0) {
+      g.writeNumberField("cached", u.cached());
+      g.writeNumberField("toolUse", u.toolUse());
+    }
     g.writeEndObject();
+    if (o.answer() != null) {
+      g.writeStringField("answer", o.answer());
+    }
     for (Map.Entry<String, String> e : extra.entrySet()) {
       g.writeStringField(e.getKey(), e.getValue());
     }
@@ -269,18 +276,25 @@ public final class OutcomeFile {
     n.put("reason", o.reason());
     n.put("message", o.message());
     Usage u = o.usage();
-    n.putObject("usage").put("prompt", u.prompt()).put("candidates", u.candidates()).put("thoughts", u.thoughts())
-        .put("total", u.total());
+    ObjectNode usage = n.putObject("usage").put("prompt", u.prompt()).put("candidates", u.candidates())
+        .put("thoughts", u.thoughts()).put("total", u.total());
+    if (u.cached() > 0 || u.toolUse() > 0) {
+      usage.put("cached", u.cached()).put("toolUse", u.toolUse());
+    }
+    if (o.answer() != null) {
+      n.put("answer", o.answer());
+    }
     return n;
   }
 
   public static Outcome fromJson(JsonNode n) {
     JsonNode u = n.path("usage");
     Usage usage = new Usage(u.path("prompt").asLong(), u.path("candidates").asLong(), u.path("thoughts").asLong(),
-        u.path("total").asLong());
+        u.path("total").asLong(), u.path("cached").asLong(), u.path("toolUse").asLong());
     JsonNode data = n.path("data");
     return new Outcome(Outcome.Status.valueOf(n.path("status").asText()), data.isMissingNode() || data.isNull() ? null : data,
         n.path("reason").isNull() ? null : n.path("reason").asText(null),
-        n.path("message").isNull() ? null : n.path("message").asText(null), usage);
+        n.path("message").isNull() ? null : n.path("message").asText(null), usage,
+        n.path("answer").isTextual() ? n.path("answer").asText() : null);
   }
 }

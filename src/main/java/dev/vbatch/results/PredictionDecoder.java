@@ -17,7 +17,6 @@ import dev.vbatch.spec.ResultSchema;
 import dev.vbatch.util.Json;
 import dev.vbatch.util.ProtoJson;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -28,10 +27,6 @@ import java.util.stream.Collectors;
 public final class PredictionDecoder {
   private static final ObjectReader STRICT =
       Json.MAPPER.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final Set<Candidate.FinishReason> BLOCKED =
-      Set.of(Candidate.FinishReason.SAFETY, Candidate.FinishReason.BLOCKLIST,
-          Candidate.FinishReason.PROHIBITED_CONTENT, Candidate.FinishReason.SPII,
-          Candidate.FinishReason.RECITATION, Candidate.FinishReason.MODEL_ARMOR);
 
   private final ResultSchema schema;
   private final int maxOutputTokens;
@@ -54,9 +49,18 @@ public final class PredictionDecoder {
    * and the response into a GenerateContentResponse. No tree of the line is built.
    */
   public Decoded decode(byte[] line) {
+    return decode(line, null);
+  }
+
+  /**
+   * As above; with {@code echoError} set (the echo was read once and could not be), the request is
+   * skipped whole and the line is matched by its vbatch_key alone.
+   */
+  private Decoded decode(byte[] line, String echoError) {
     GenerateContentRequest request = null;
     String passedKey = null;
     String status = "";
+    String responseText = null;
     int responseStart = -1;
     int responseEnd = -1;
     boolean responseEmpty = true;
@@ -69,21 +73,21 @@ public final class PredictionDecoder {
         JsonToken t = p.nextToken();
         switch (name) {
           case "request" -> {
-            if (t == JsonToken.START_OBJECT) {
+            if (t == JsonToken.START_OBJECT && echoError == null) {
               GenerateContentRequest.Builder b = GenerateContentRequest.newBuilder();
               try {
                 ProtoJson.merge(p, line, b);
+                request = b.build();
               } catch (InvalidProtocolBufferException e) {
-                return new Decoded(null, null, "the echoed request cannot be read: " + e.getMessage());
+                return decode(line, "the echoed request cannot be read (" + e.getMessage() + ")");
               }
-              request = b.build();
             } else {
               p.skipChildren();
             }
           }
           case "vbatch_key" -> {
             if (t == JsonToken.VALUE_STRING) {
-              passedKey = p.getText();
+              passedKey = RequestKey.untagged(p.getText());
             } else {
               p.skipChildren();
             }
@@ -106,6 +110,9 @@ public final class PredictionDecoder {
                 field = p.nextToken();
               }
               responseEnd = (int) p.currentLocation().getByteOffset();
+            } else if (t == JsonToken.VALUE_STRING) {
+              // A predictions table may hold a failed row's error text in its response column.
+              responseText = p.getText();
             } else {
               p.skipChildren();
             }
@@ -121,14 +128,18 @@ public final class PredictionDecoder {
     } catch (java.io.IOException e) {
       return new Decoded(null, null, "the line cannot be read: " + e.getMessage());
     }
-    if (request == null && passedKey == null) {
-      return new Decoded(null, null, "the line has no echoed 'request'");
+    // The key written beside the request, which the importer cannot alter, names the request first;
+    // the echo, re-serialized by Vertex, is the fallback for lines staged without it.
+    String key = passedKey != null ? passedKey : request != null ? RequestKey.of(request) : null;
+    if (key == null) {
+      return new Decoded(null, null, echoError != null ? echoError + " and the line has no vbatch_key"
+          : "the line has no vbatch_key and no echoed 'request'");
     }
-    // A request table's key column, passed through to the predictions table, names the request even
-    // where the echo is missing; the echo, when present, is what the key is computed from.
-    String key = request != null ? RequestKey.of(request) : passedKey;
+    if (status.isBlank() && responseText != null && !responseText.isBlank()) {
+      status = responseText;
+    }
     if (!status.isBlank()) {
-      return new Decoded(key, Outcome.failed("request-error", "Vertex reported: " + clip(status, 600), Usage.NONE), null);
+      return new Decoded(key, RowError.of(status).outcome(), null);
     }
     if (responseStart < 0 || responseEmpty) {
       return new Decoded(key, Outcome.failed("empty-response", "the prediction has no response and no error status", Usage.NONE), null);
@@ -141,11 +152,19 @@ public final class PredictionDecoder {
       return new Decoded(key, Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: "
           + e.getMessage(), Usage.NONE), null);
     }
-    return new Decoded(key, outcome(b.build()), null);
+    return new Decoded(key, outcome(b.build(), FinishReasons.named(line, responseStart, responseEnd)), null);
   }
 
   /** The outcome of one response, whether it came from a batch job's output or an online call. */
   public Outcome outcome(GenerateContentResponse response) {
+    return outcome(response, null);
+  }
+
+  /**
+   * As above; {@code finishName} is the finishReason as written, for values newer than this proto
+   * (IMAGE_SAFETY), which it reads as unspecified.
+   */
+  Outcome outcome(GenerateContentResponse response, String finishName) {
     Usage usage = usage(response);
     if (response.hasPromptFeedback()
         && response.getPromptFeedback().getBlockReason() != GenerateContentResponse.PromptFeedback.BlockedReason.BLOCKED_REASON_UNSPECIFIED) {
@@ -159,14 +178,18 @@ public final class PredictionDecoder {
     }
     Candidate candidate = response.getCandidates(0);
     Candidate.FinishReason finish = candidate.getFinishReason();
-    if (BLOCKED.contains(finish)) {
-      return Outcome.failed("blocked", "the response was blocked (finishReason " + finish + ")"
+    String finishText = finish == Candidate.FinishReason.FINISH_REASON_UNSPECIFIED || finish == Candidate.FinishReason.UNRECOGNIZED
+        ? (finishName == null ? finish.name() : finishName) : finish.name();
+    if (FinishReasons.isBlock(finishText)) {
+      return Outcome.failed("blocked", "the response was blocked (finishReason " + finishText + ")"
           + blockedCategories(candidate.getSafetyRatingsList()) + "; review the input or generation.safety", usage);
     }
-    String text = candidate.getContent().getPartsList().stream()
-        .filter(p -> !p.getThought()).map(Part::getText).collect(Collectors.joining()).strip();
+    String raw = candidate.getContent().getPartsList().stream()
+        .filter(p -> !p.getThought()).map(Part::getText).collect(Collectors.joining());
+    String text = FinishReasons.unfenced(raw.strip());
     if (text.isEmpty()) {
-      return Outcome.failed("empty-response", "the response has no text (finishReason " + finish + ")", usage);
+      return Outcome.failed(FinishReasons.isToolCall(finishText) ? "tool-call" : "empty-response",
+          "the response has no text (finishReason " + finishText + FinishReasons.meaning(finishText) + ")", usage);
     }
     JsonNode data;
     try {
@@ -175,16 +198,19 @@ public final class PredictionDecoder {
       if (finish == Candidate.FinishReason.MAX_TOKENS) {
         return Outcome.failed("truncated", "the JSON stops after " + text.length() + " characters because the output hit "
             + (maxOutputTokens > 0 ? "maxOutputTokens (" + maxOutputTokens + ")" : "the model's output limit")
-            + "; raise generation.maxOutputTokens or ask for less", usage);
+            + "; raise generation.maxOutputTokens or ask for less", usage).withAnswer(raw);
       }
       return Outcome.failed("invalid-json", "the response text is not valid JSON (" + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "): " + clip(text, 200), usage);
+          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"
+          + (FinishReasons.isKnown(finishText) ? "" : "; finishReason " + finishText + " is not one vbatch knows"), usage)
+          .withAnswer(raw);
     }
+    data = schema.restoreNames(data);
     List<ResultSchema.Violation> violations = schema.validate(data);
     if (!violations.isEmpty()) {
       String shown = violations.stream().limit(3).map(ResultSchema.Violation::toString).collect(Collectors.joining("; "));
       return Outcome.failed("schema-violation", "the JSON does not match the schema at " + shown
-          + (violations.size() > 3 ? " (and " + (violations.size() - 3) + " more)" : ""), usage);
+          + (violations.size() > 3 ? " (and " + (violations.size() - 3) + " more)" : ""), usage).withAnswer(raw);
     }
     return Outcome.succeeded(data, usage);
   }
@@ -195,12 +221,17 @@ public final class PredictionDecoder {
     return blocked.isEmpty() ? "" : " in " + blocked;
   }
 
+  /** Usage as billed; a total that is absent (some real rows lack it) is the sum of its parts. */
   private static Usage usage(GenerateContentResponse r) {
     var u = r.getUsageMetadata();
-    return new Usage(u.getPromptTokenCount(), u.getCandidatesTokenCount(), u.getThoughtsTokenCount(), u.getTotalTokenCount());
+    // This proto has no toolUsePromptTokenCount, only its details per modality.
+    long toolUse = u.getToolUsePromptTokensDetailsList().stream().mapToLong(d -> d.getTokenCount()).sum();
+    long total = u.getTotalTokenCount();
+    if (total == 0) {
+      total = (long) u.getPromptTokenCount() + u.getCandidatesTokenCount() + u.getThoughtsTokenCount() + toolUse;
+    }
+    return new Usage(u.getPromptTokenCount(), u.getCandidatesTokenCount(), u.getThoughtsTokenCount(), total,
+        u.getCachedContentTokenCount(), toolUse);
   }
 
-  private static String clip(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max) + "…";
-  }
 }

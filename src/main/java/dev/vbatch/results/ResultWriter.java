@@ -82,13 +82,20 @@ public final class ResultWriter {
     if (o.reason() == null) {
       line.putNull("error");
     } else {
-      line.putObject("error").put("reason", o.reason()).put("message", o.message());
+      ObjectNode error = line.putObject("error").put("reason", o.reason()).put("message", o.message());
+      if (o.answer() != null) {
+        error.put("answer", o.answer());
+      }
     }
     if (o.status() == Outcome.Status.SKIPPED) {
       line.putNull("usage");
     } else {
-      line.putObject("usage").put("promptTokens", o.usage().prompt()).put("candidatesTokens", o.usage().candidates())
-          .put("thoughtsTokens", o.usage().thoughts()).put("totalTokens", o.usage().total());
+      ObjectNode usage = line.putObject("usage").put("promptTokens", o.usage().prompt())
+          .put("candidatesTokens", o.usage().candidates()).put("thoughtsTokens", o.usage().thoughts())
+          .put("totalTokens", o.usage().total());
+      if (o.usage().cached() > 0 || o.usage().toolUse() > 0) {
+        usage.put("cachedTokens", o.usage().cached()).put("toolUseTokens", o.usage().toolUse());
+      }
     }
     line.put("attempts", item.attempts());
     if (item.reused()) {

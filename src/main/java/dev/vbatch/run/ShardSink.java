@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Cuts request lines into JSONL shards of at most maxRequestsPerShard lines and maxShardBytes
- * bytes. With a store it streams each shard to it; without one it only counts (for plan). Keyed
- * shards (for staging in BigQuery) carry each request's key in a {@code vbatch_key} field, which
- * becomes a column Vertex passes through to the predictions table.
+ * bytes. With a store it streams each shard to it; without one it only counts (for plan). Each line
+ * carries its request's key in a {@code vbatch_key} field beside the request: Vertex echoes a line's
+ * other keys into its prediction (and passes a request table's other columns through), so a
+ * prediction is matched by it first and by its echoed request as the cross-check and the fallback.
  */
 public final class ShardSink implements AutoCloseable {
   /** A finished shard. */
@@ -21,26 +22,20 @@ public final class ShardSink implements AutoCloseable {
   private final JobSpec.Limits limits;
   private final BlobStore store;
   private final String prefix;
-  private final boolean keyed;
   private final List<Shard> shards = new ArrayList<>();
   private OutputStream out;
   private int lines;
   private long bytes;
 
   public ShardSink(JobSpec.Limits limits, BlobStore store, String prefix) {
-    this(limits, store, prefix, false);
-  }
-
-  public ShardSink(JobSpec.Limits limits, BlobStore store, String prefix, boolean keyed) {
     this.limits = limits;
     this.store = store;
     this.prefix = prefix;
-    this.keyed = keyed;
   }
 
-  /** A sink for a run of {@code spec}: keyed when its requests are staged in BigQuery. */
+  /** A sink for a run of {@code spec}. */
   public static ShardSink of(JobSpec spec, BlobStore store, String prefix) {
-    return new ShardSink(spec.limits(), store, prefix, spec.stagingDataset().isPresent());
+    return new ShardSink(spec.limits(), store, prefix);
   }
 
   /** Adds one request line and returns the index of the shard it went into. */
@@ -48,9 +43,10 @@ public final class ShardSink implements AutoCloseable {
     return add(null, requestJson);
   }
 
-  /** Adds the request line of {@code key} (written with it when the sink is keyed). */
+  /** Adds the request line of {@code key}, written with it. */
   public int add(String key, String requestJson) throws IOException {
-    String head = keyed && key != null ? "{\"vbatch_key\":\"" + key + "\",\"request\":" : "{\"request\":";
+    String head = key != null ? "{\"vbatch_key\":\"" + dev.vbatch.request.RequestKey.tagged(key) + "\",\"request\":"
+        : "{\"request\":";
     byte[] line = (head + requestJson + "}\n").getBytes(StandardCharsets.UTF_8);
     if (lines > 0 && (lines >= limits.maxRequestsPerShard() || bytes + line.length > limits.maxShardBytes())) {
       finish();

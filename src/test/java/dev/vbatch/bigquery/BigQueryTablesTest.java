@@ -210,7 +210,7 @@ class BigQueryTablesTest {
         .contains("\"name\":\"request\",\"type\":\"JSON\"");
     BigQueryStandIn.Table requests = bq.tables.get("p.staging.vbatch_requests_r1_00000");
     assertThat(requests.rows()).hasSize(1);
-    assertThat(requests.rows().get(0).get("vbatch_key")).matches("[0-9a-f]{32}");
+    assertThat(requests.rows().get(0).get("vbatch_key")).matches("vb-[0-9a-f]{32}");
 
     // The emulator read the request table and wrote a predictions table per shard, key column passed
     // through; the run collected from the table each job named.

@@ -40,17 +40,22 @@ class PredictionDecoderTest {
   }
 
   @Test
-  void aPredictionsTableRowWithoutItsEchoIsMatchedByItsKeyColumnAndTheEchoWinsWhenBothAreThere() {
+  void theKeyWrittenBesideTheRequestNamesItFirstAndTheEchoIsTheFallback() {
     ObjectNode row = (ObjectNode) Json.read(line("", text("{\"total\": 3}", "STOP")));
     String echoKey = decoder.decode(row.toString()).key();
-    row.put("vbatch_key", "0123456789abcdef0123456789abcdef");
-    assertThat(decoder.decode(row.toString()).key()).isEqualTo(echoKey);
+    row.put("vbatch_key", "vb-0123456789abcdef0123456789abcdef");
+    assertThat(decoder.decode(row.toString()).key()).isEqualTo("0123456789abcdef0123456789abcdef");
     row.remove("request");
     PredictionDecoder.Decoded d = decoder.decode(row.toString());
     assertThat(d.key()).isEqualTo("0123456789abcdef0123456789abcdef");
     assertThat(d.outcome().status()).isEqualTo(Outcome.Status.SUCCEEDED);
+    // A key the importer turned into a number is no key: the echo decides.
+    row.set("request", Json.read(line("", null)).get("request"));
+    row.put("vbatch_key", 12e45);
+    assertThat(decoder.decode(row.toString()).key()).isEqualTo(echoKey);
     row.remove("vbatch_key");
-    assertThat(decoder.decode(row.toString()).keyError()).isEqualTo("the line has no echoed 'request'");
+    row.remove("request");
+    assertThat(decoder.decode(row.toString()).keyError()).isEqualTo("the line has no vbatch_key and no echoed 'request'");
   }
 
   @Test
@@ -64,7 +69,7 @@ class PredictionDecoderTest {
   @Test
   void everyFailureHasItsReason() {
     assertThat(decode("Bad Request: quota", null)).extracting(Outcome::reason, Outcome::message)
-        .containsExactly("request-error", "Vertex reported: Bad Request: quota");
+        .containsExactly("request-error", "Vertex reported: Bad Request: quota; retried in the next round");
     assertThat(decode("", null).reason()).isEqualTo("empty-response");
     assertThat(decode("", "{\"candidates\":[]}").reason()).isEqualTo("empty-response");
     assertThat(decode("", text("", "STOP")).message()).isEqualTo("the response has no text (finishReason STOP)");
@@ -84,7 +89,7 @@ class PredictionDecoderTest {
   @Test
   void linesWithoutAReadableEchoHaveNoKey() {
     assertThat(decoder.decode("not json").keyError()).startsWith("the line is not JSON");
-    assertThat(decoder.decode("{\"status\":\"\"}").keyError()).isEqualTo("the line has no echoed 'request'");
+    assertThat(decoder.decode("{\"status\":\"\"}").keyError()).isEqualTo("the line has no vbatch_key and no echoed 'request'");
     assertThat(decoder.decode("{\"request\":{\"contents\":\"oops\"}}").keyError()).startsWith("the echoed request cannot be read");
   }
 }
