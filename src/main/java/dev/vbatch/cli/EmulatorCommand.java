@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  vbatch emulator --port 8765",
       "  vbatch emulator --port 8765 --emulator-fault row-error=0.1 --emulator-fault transient=0.05",
+      "  vbatch emulator --port 8765 --gcs-root /tmp/buckets   # gs://b/in.jsonl is /tmp/buckets/b/in.jsonl",
       "  vbatch run jobs/sample-invoices/job.yaml --emulator-endpoint 127.0.0.1:8765",
     })
 final class EmulatorCommand implements Callable<Integer> {
@@ -38,6 +39,12 @@ final class EmulatorCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Where jobs are kept (default: HOME/emulator).")
   Path data;
 
+  @Option(names = "--gcs-root", paramLabel = "DIR",
+      description = "Serve gs://BUCKET/PATH from DIR/BUCKET/PATH, so a client that uses real Cloud Storage URIs works "
+          + "unchanged; a bucket is a folder, and a job whose output bucket has no folder fails as on Vertex "
+          + "(default: DATA/gcs).")
+  Path gcsRoot;
+
   private final Context context;
 
   EmulatorCommand(Context context) {
@@ -48,8 +55,12 @@ final class EmulatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dataDir = data != null ? data : common.home(context.env()).resolve("emulator");
     PrintWriter out = commandSpec.commandLine().getOut();
-    try (EmulatorServer server = EmulatorServer.start(port, dataDir, emulator.config(commandSpec), context.time())) {
-      out.println("vbatch emulator listening on " + server.endpoint() + " (data in " + dataDir.toAbsolutePath() + ")");
+    Path gcs = gcsRoot != null ? gcsRoot : dataDir.resolve("gcs");
+    java.nio.file.Files.createDirectories(gcs);
+    try (EmulatorServer server = EmulatorServer.start(port, dataDir, emulator.config(commandSpec), context.time(),
+        dev.vbatch.storage.UriStore.gcsRoot(gcs))) {
+      out.println("vbatch emulator listening on " + server.endpoint() + " (data in " + dataDir.toAbsolutePath()
+          + ", gs:// served from " + gcs.toAbsolutePath() + ")");
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       server.awaitTermination();

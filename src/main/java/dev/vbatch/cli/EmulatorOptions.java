@@ -12,9 +12,11 @@ import picocli.CommandLine.ParameterException;
 /** Fault injection and timing for the emulator, on {@code run} and {@code emulator}. */
 final class EmulatorOptions {
   @Option(names = "--emulator-fault", paramLabel = "NAME=RATE",
-      description = "Inject a fault into the emulator at RATE (0 to 1); repeatable. Faults: row-error, blocked, "
-          + "malformed-json, truncated-json, transient (also fails online calls with UNAVAILABLE or RESOURCE_EXHAUSTED), "
-          + "job-failure, expire, stuck.")
+      description = "Inject a fault into the emulator at RATE (0 to 1); repeatable. Per row: row-error (a 429 or 500, "
+          + "worth a retry), invalid-request (a 400, not), blocked (prompt blockReason, SAFETY, PROHIBITED_CONTENT, "
+          + "MODEL_ARMOR, IMAGE_SAFETY), malformed-json, truncated-json, thought-parts, split-answer, empty-stop, "
+          + "no-total-tokens; per call: transient (UNAVAILABLE or RESOURCE_EXHAUSTED, online calls too); per job: "
+          + "job-failure (code 13 half way), expire, stuck.")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--emulator-seed", paramLabel = "N", defaultValue = "0",

@@ -3,6 +3,7 @@ package dev.vbatch.emulator;
 import com.google.cloud.aiplatform.v1.Candidate;
 import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import com.google.cloud.aiplatform.v1.GenerateContentResponse;
+import com.google.cloud.aiplatform.v1.Part;
 import com.google.cloud.aiplatform.v1.SafetyRating;
 import java.io.IOException;
 
@@ -13,8 +14,39 @@ import java.io.IOException;
  * build subjects from {@link #subjectKey}.
  */
 final class EmulatedModel {
-  /** An answer: a response, or an INVALID_ARGUMENT error with its message. */
-  record Answer(GenerateContentResponse response, String invalidArgument) {}
+  /**
+   * An answer: a response, or an INVALID_ARGUMENT error with its message. {@code finishReason}, when
+   * set, is written in place of the response's (for values this proto version lacks, such as
+   * IMAGE_SAFETY); {@code withoutTotal} leaves totalTokenCount out, as some real rows do.
+   */
+  record Answer(GenerateContentResponse response, String failure, String finishReason, boolean withoutTotal) {
+    Answer(GenerateContentResponse response, String failure) {
+      this(response, failure, null, false);
+    }
+
+    /** The message inside a failed row's status, for an online call's error. */
+    String errorMessage() {
+      var m = java.util.regex.Pattern.compile("\"message\": (\"(?:[^\"\\\\]|\\\\.)*\")").matcher(failure);
+      return m.find() ? dev.vbatch.util.Json.read(m.group(1)).asText() : failure;
+    }
+
+    /** The response as Vertex writes it in a predictions line: camelCase, keys sorted. */
+    com.fasterxml.jackson.databind.JsonNode json() {
+      try {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) dev.vbatch.util.Json.read(
+            com.google.protobuf.util.JsonFormat.printer().print(response));
+        if (finishReason != null) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) node.withArray("candidates").get(0)).put("finishReason", finishReason);
+        }
+        if (withoutTotal) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("usageMetadata")).remove("totalTokenCount");
+        }
+        return Echo.sorted(node);
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   private final Responder responder;
   private final Faults faults;
@@ -52,46 +84,85 @@ final class EmulatedModel {
    * Answers {@code request}; {@code key} salts placeholder values (the same request gets the same
    * answer anywhere), {@code subject} decides the faults (key plus job sequence, or key plus call).
    */
-  Answer answer(GenerateContentRequest request, String key, String subject, String modelVersion) {
+  Answer answer(GenerateContentRequest request, String key, String subject, String modelVersion, java.time.Instant now) {
     if (faults.hits("row-error", subject)) {
-      return new Answer(null, "Request contains an invalid argument.");
+      // A row error worth retrying, as quota and server errors are (a 400 is its own fault).
+      return new Answer(null, Faults.unit("code/" + subject) < 0.5
+          ? "Too Many Requests: " + Timeline.errorJson(429, "Resource exhausted. Please try again later. Please refer to"
+              + " https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.", "RESOURCE_EXHAUSTED")
+          : "Internal Server Error: " + Timeline.errorJson(500, "Internal error encountered.", "INTERNAL"));
+    }
+    if (faults.hits("invalid-request", subject)) {
+      return new Answer(null, Timeline.badRequest("Please use a valid role: user, model."));
     }
     Responder.Reading reading;
     try {
       reading = responder.read(request);
     } catch (IOException | RuntimeException e) {
-      return new Answer(null, "Cannot fetch content from the provided URL: " + e.getMessage());
+      return new Answer(null, Timeline.badRequest("Cannot fetch content from the provided URL: " + e.getMessage()));
     }
-    int thinking = request.getGenerationConfig().getThinkingConfig().getThinkingBudget();
+    Responder.Meta meta = new Responder.Meta(modelVersion, now, subject,
+        request.getGenerationConfig().getThinkingConfig().getThinkingBudget());
     if (faults.hits("blocked", subject)) {
-      return new Answer(blocked(Faults.unit(subject) < 0.5, reading.promptTokens(), modelVersion), null);
+      return blocked(Faults.unit("block/" + subject), reading.promptTokens(), meta);
     }
-    GenerateContentResponse response = responder.respond(request, reading, modelVersion, key);
+    GenerateContentResponse response = responder.respond(request, reading, meta, key);
     String text = response.getCandidates(0).getContent().getParts(0).getText();
+    Candidate.FinishReason finish = Candidate.FinishReason.STOP;
     if (faults.hits("malformed-json", subject)) {
-      response = Responder.response("Here is the extracted data:\n" + text.replaceFirst("\"", ""),
-          Candidate.FinishReason.STOP, reading.promptTokens(), modelVersion, thinking);
+      text = "Here is the extracted data:\n" + text.replaceFirst("\"", "");
     } else if (faults.hits("truncated-json", subject)) {
-      response = Responder.response(text.substring(0, Math.max(1, text.length() / 2)),
-          Candidate.FinishReason.MAX_TOKENS, reading.promptTokens(), modelVersion, thinking);
+      text = text.substring(0, Math.max(1, text.length() / 2));
+      finish = Candidate.FinishReason.MAX_TOKENS;
+    } else if (faults.hits("empty-stop", subject)) {
+      text = "";
     }
-    return new Answer(response, null);
+    response = Responder.response(parts(text, subject), finish, reading.promptTokens(), meta);
+    return new Answer(response, null, null, faults.hits("no-total-tokens", subject));
   }
 
-  private static GenerateContentResponse blocked(boolean prompt, long promptTokens, String modelVersion) {
-    GenerateContentResponse.Builder r = GenerateContentResponse.newBuilder().setModelVersion(modelVersion)
+  /** The answer's parts: thought parts first and the text split over several parts, where those variants hit. */
+  private java.util.List<Part> parts(String text, String subject) {
+    java.util.List<Part> parts = new java.util.ArrayList<>();
+    if (faults.hits("thought-parts", subject)) {
+      parts.add(Part.newBuilder().setThought(true).setText("**Reading the document**\n\nI look for each field.").build());
+    }
+    if (faults.hits("split-answer", subject) && text.length() > 2) {
+      int cut = text.length() / 2;
+      parts.add(Part.newBuilder().setText(text.substring(0, cut)).build());
+      parts.add(Part.newBuilder().setText(text.substring(cut)).build());
+    } else {
+      parts.add(Part.newBuilder().setText(text).build());
+    }
+    return parts;
+  }
+
+  /** The block kinds Vertex reports: a prompt blockReason with no candidates, or a candidate's finishReason. */
+  private static Answer blocked(double u, long promptTokens, Responder.Meta meta) {
+    GenerateContentResponse.Builder r = GenerateContentResponse.newBuilder().setModelVersion(meta.modelVersion())
+        .setResponseId(Responder.responseId(meta.subject())).setCreateTime(Timeline.ts(meta.now()))
         .setUsageMetadata(GenerateContentResponse.UsageMetadata.newBuilder()
-            .setPromptTokenCount((int) promptTokens).setTotalTokenCount((int) promptTokens));
+            .setPromptTokenCount((int) promptTokens).setTotalTokenCount((int) promptTokens)
+            .setTrafficType(GenerateContentResponse.UsageMetadata.TrafficType.ON_DEMAND));
     SafetyRating rating = SafetyRating.newBuilder()
         .setCategory(com.google.cloud.aiplatform.v1.HarmCategory.HARM_CATEGORY_DANGEROUS_CONTENT)
         .setProbability(SafetyRating.HarmProbability.HIGH).setBlocked(true).build();
-    if (prompt) {
+    int kind = (int) (u * 5);
+    if (kind == 0) {
       r.setPromptFeedback(GenerateContentResponse.PromptFeedback.newBuilder()
           .setBlockReason(GenerateContentResponse.PromptFeedback.BlockedReason.SAFETY)
           .setBlockReasonMessage("The prompt was blocked due to safety.").addSafetyRatings(rating));
-    } else {
-      r.addCandidates(Candidate.newBuilder().setFinishReason(Candidate.FinishReason.SAFETY).addSafetyRatings(rating));
+      return new Answer(r.build(), null);
     }
-    return r.build();
+    Candidate.FinishReason[] reasons = {Candidate.FinishReason.SAFETY, Candidate.FinishReason.PROHIBITED_CONTENT,
+        Candidate.FinishReason.MODEL_ARMOR, Candidate.FinishReason.SAFETY};
+    Candidate.Builder c = Candidate.newBuilder().setFinishReason(reasons[kind - 1]);
+    if (kind == 1) {
+      c.addSafetyRatings(rating);
+    }
+    r.addCandidates(c);
+    // The last kind is IMAGE_SAFETY, a finishReason newer than this proto: written by name in a
+    // predictions line; an online answer says SAFETY.
+    return new Answer(r.build(), null, kind == 4 ? "IMAGE_SAFETY" : null, false);
   }
 }

@@ -16,7 +16,8 @@ public record EmulatorConfig(
 
   /** The faults the emulator knows, each taking a rate from 0 to 1. */
   public static final List<String> FAULTS =
-      List.of("row-error", "blocked", "malformed-json", "truncated-json", "transient", "job-failure", "expire", "stuck");
+      List.of("row-error", "invalid-request", "blocked", "malformed-json", "truncated-json", "thought-parts", "split-answer", "empty-stop",
+          "no-total-tokens", "transient", "job-failure", "expire", "stuck");
 
   public static EmulatorConfig defaults() {
     return new EmulatorConfig(Duration.ofMillis(800), Duration.ofMillis(400), 40, Duration.ofSeconds(10), 0, Map.of(),

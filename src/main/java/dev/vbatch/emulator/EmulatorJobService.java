@@ -32,8 +32,11 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
   private final Faults faults;
   private final TimeSource time;
   private final EmulatorConfig config;
+  private final EmulatorOperations operations;
 
-  EmulatorJobService(JobStore store, Timeline timeline, Faults faults, EmulatorConfig config, TimeSource time) {
+  EmulatorJobService(JobStore store, Timeline timeline, Faults faults, EmulatorConfig config, TimeSource time,
+      EmulatorOperations operations) {
+    this.operations = operations;
     this.config = config;
     this.store = store;
     this.timeline = timeline;
@@ -103,6 +106,10 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
     });
   }
 
+  /** The publisher models the emulator serves, as Vertex's batch prediction serves them. */
+  static final java.util.regex.Pattern SERVED = java.util.regex.Pattern.compile(
+      "gemini-(2\\.0-flash(-lite)?|2\\.5-(pro|flash|flash-lite)|3(\\.\\d)?-(pro|flash|flash-lite))(-preview[\\w.\\-]*|-\\d{3})?");
+
   private static void validate(CreateBatchPredictionJobRequest request) {
     if (!request.getParent().matches("projects/[^/]+/locations/[^/]+")) {
       throw new IllegalArgumentException("parent must be projects/PROJECT/locations/LOCATION, got '" + request.getParent() + "'");
@@ -136,6 +143,10 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+    String modelId = job.getModel().substring(job.getModel().lastIndexOf('/') + 1);
+    if (!SERVED.matcher(modelId.replaceFirst("@.*", "")).matches()) {
+      throw Status.NOT_FOUND.withDescription("The PublisherModel " + job.getModel() + " does not exist.").asRuntimeException();
+    }
   }
 
   @Override
@@ -144,10 +155,35 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
   }
 
   private JobStore.Entry advance(String name) throws IOException {
+    return change(name, e -> e);
+  }
+
+  /**
+   * Advances the job {@code name} (its project and location included) to now, then applies
+   * {@code then}. Whatever breaks while a job advances fails that job with code 13, as Vertex's
+   * "System error", instead of leaving every later call on it unanswerable.
+   */
+  private JobStore.Entry change(String name, JobStore.Change then) throws IOException {
     String id = name.substring(name.lastIndexOf('/') + 1);
     Instant now = time.now();
-    return store.update(id, e -> timeline.advance(e, now))
-        .orElseThrow(() -> Status.NOT_FOUND.withDescription("BatchPredictionJob " + name + " not found.").asRuntimeException());
+    return store.update(id, e -> {
+      if (!e.job().getName().equals(name)) {
+        throw notFound(name);
+      }
+      JobStore.Entry advanced;
+      try {
+        advanced = timeline.advance(e, now);
+      } catch (IOException | RuntimeException broken) {
+        advanced = new JobStore.Entry(e.job().toBuilder().setState(JobState.JOB_STATE_FAILED).setEndTime(Timeline.ts(now))
+            .setError(com.google.rpc.Status.newBuilder().setCode(13).setMessage("System error. Please try this operation again."))
+            .build(), e.emulated());
+      }
+      return then.apply(advanced);
+    }).orElseThrow(() -> notFound(name));
+  }
+
+  private static StatusRuntimeException notFound(String name) {
+    return Status.NOT_FOUND.withDescription("BatchPredictionJob " + name + " not found.").asRuntimeException();
   }
 
   @Override
@@ -155,18 +191,32 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
     serve(observer, () -> {
       Predicate<BatchPredictionJob> filter = ListFilter.parse(request.getFilter());
       List<BatchPredictionJob> matching = new ArrayList<>();
+      String prefix = request.getParent() + "/batchPredictionJobs/";
       for (String id : store.ids()) {
-        Instant now = time.now();
-        store.update(id, e -> timeline.advance(e, now)).map(JobStore.Entry::job)
-            .filter(j -> j.getName().startsWith(request.getParent() + "/")).filter(filter).ifPresent(matching::add);
+        JobStore.Entry entry;
+        try {
+          entry = store.read(id).orElse(null);
+          if (entry == null || !entry.job().getName().startsWith(prefix)) {
+            continue;
+          }
+          entry = advance(entry.job().getName());
+        } catch (StatusRuntimeException gone) {
+          continue;
+        }
+        if (filter.test(entry.job())) {
+          matching.add(entry.job());
+        }
       }
-      int size = request.getPageSize() > 0 ? request.getPageSize() : 100;
-      int from = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
+      // Newest first, as Vertex lists them.
+      matching.sort(java.util.Comparator.comparing((BatchPredictionJob j) -> Timeline.instant(j.getCreateTime()))
+          .thenComparing(BatchPredictionJob::getName).reversed());
+      int size = request.getPageSize() > 0 ? Math.min(request.getPageSize(), 1000) : 100;
+      int from = PageToken.offset(request.getPageToken(), request.getParent() + "|" + request.getFilter());
       int to = Math.min(matching.size(), from + size);
       ListBatchPredictionJobsResponse.Builder r = ListBatchPredictionJobsResponse.newBuilder()
           .addAllBatchPredictionJobs(matching.subList(Math.min(from, to), to));
       if (to < matching.size()) {
-        r.setNextPageToken(String.valueOf(to));
+        r.setNextPageToken(PageToken.of(to, request.getParent() + "|" + request.getFilter()));
       }
       return r.build();
     });
@@ -175,16 +225,15 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   public void cancelBatchPredictionJob(CancelBatchPredictionJobRequest request, StreamObserver<Empty> observer) {
     serve(observer, () -> {
-      String id = request.getName().substring(request.getName().lastIndexOf('/') + 1);
-      Instant now = time.now();
-      store.update(id, e -> {
-        JobStore.Entry advanced = timeline.advance(e, now);
-        if (!Timeline.isTerminal(advanced.job().getState())) {
-          advanced.emulated().cancelRequested = true;
-          return new JobStore.Entry(advanced.job().toBuilder().setState(JobState.JOB_STATE_CANCELLING).build(), advanced.emulated());
+      change(request.getName(), advanced -> {
+        JobState state = advanced.job().getState();
+        if (Timeline.isTerminal(state)) {
+          throw Status.FAILED_PRECONDITION.withDescription("Cannot cancel BatchPredictionJob " + request.getName()
+              + " because it is in state " + state.name() + ".").asRuntimeException();
         }
-        return advanced;
-      }).orElseThrow(() -> Status.NOT_FOUND.withDescription("BatchPredictionJob " + request.getName() + " not found.").asRuntimeException());
+        advanced.emulated().cancelRequested = true;
+        return new JobStore.Entry(advanced.job().toBuilder().setState(JobState.JOB_STATE_CANCELLING).build(), advanced.emulated());
+      });
       return Empty.getDefaultInstance();
     });
   }
@@ -192,13 +241,22 @@ final class EmulatorJobService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   public void deleteBatchPredictionJob(DeleteBatchPredictionJobRequest request, StreamObserver<Operation> observer) {
     serve(observer, () -> {
-      String id = request.getName().substring(request.getName().lastIndexOf('/') + 1);
-      if (!store.delete(id)) {
-        throw Status.NOT_FOUND.withDescription("BatchPredictionJob " + request.getName() + " not found.").asRuntimeException();
+      JobStore.Entry entry = advance(request.getName());
+      JobState state = entry.job().getState();
+      if (!Timeline.isTerminal(state)) {
+        throw Status.FAILED_PRECONDITION.withDescription("BatchPredictionJob " + request.getName() + " is in state "
+            + state.name() + "; only a job that has ended can be deleted. Cancel it first.").asRuntimeException();
       }
-      return Operation.newBuilder().setName(request.getName() + "/operations/" + id).setDone(true)
-          .setMetadata(Any.pack(DeleteOperationMetadata.getDefaultInstance()))
-          .setResponse(Any.pack(Empty.getDefaultInstance())).build();
+      String id = request.getName().substring(request.getName().lastIndexOf('/') + 1);
+      store.delete(id);
+      String location = request.getName().substring(0, request.getName().indexOf("/batchPredictionJobs/"));
+      Instant now = time.now();
+      DeleteOperationMetadata metadata = DeleteOperationMetadata.newBuilder()
+          .setGenericMetadata(com.google.cloud.aiplatform.v1.GenericOperationMetadata.newBuilder()
+              .setCreateTime(Timeline.ts(now)).setUpdateTime(Timeline.ts(now)))
+          .build();
+      return operations.record(Operation.newBuilder().setName(location + "/operations/" + operations.nextId())
+          .setDone(true).setMetadata(Any.pack(metadata)).setResponse(Any.pack(Empty.getDefaultInstance())).build());
     });
   }
 }

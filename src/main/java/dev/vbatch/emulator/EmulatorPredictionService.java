@@ -61,10 +61,35 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
   }
 
   @Override
+  public void streamGenerateContent(GenerateContentRequest request, StreamObserver<GenerateContentResponse> observer) {
+    // The whole answer as one chunk: a stream of one is what a short answer comes as.
+    generateContent(request, observer);
+  }
+
+  /** Why Vertex would refuse {@code request} before answering it, or null. */
+  private static RuntimeException refusal(GenerateContentRequest request) {
+    String model = request.getModel();
+    if (!MODEL.matcher(model).matches()) {
+      return Status.INVALID_ARGUMENT.withDescription("model must be projects/P/locations/L/publishers/google/"
+          + "models/M, got '" + model + "'").asRuntimeException();
+    }
+    String id = model.substring(model.lastIndexOf('/') + 1);
+    if (!EmulatorJobService.SERVED.matcher(id.replaceFirst("@.*", "")).matches()) {
+      return Status.NOT_FOUND.withDescription("Publisher Model `" + model + "` was not found or your project does not"
+          + " have access to it.").asRuntimeException();
+    }
+    if (request.getContentsCount() == 0) {
+      return Status.INVALID_ARGUMENT.withDescription("Unable to submit request because it has an empty contents field.")
+          .asRuntimeException();
+    }
+    return null;
+  }
+
+  @Override
   public void generateContent(GenerateContentRequest request, StreamObserver<GenerateContentResponse> observer) {
-    if (!MODEL.matcher(request.getModel()).matches()) {
-      observer.onError(Status.INVALID_ARGUMENT.withDescription("model must be projects/P/locations/L/publishers/google/"
-          + "models/M, got '" + request.getModel() + "'").asRuntimeException());
+    RuntimeException refused = refusal(request);
+    if (refused != null) {
+      observer.onError(refused);
       return;
     }
     GenerateContentRequest asBuilt = request.toBuilder().clearModel().build();
@@ -77,13 +102,14 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
       answer = () -> observer.onError(transientError(subject));
     } else {
       String modelId = request.getModel().substring(request.getModel().lastIndexOf('/') + 1);
-      EmulatedModel.Answer a = model.answer(asBuilt, drawKey, subject, modelId + " (vbatch emulator)");
+      EmulatedModel.Answer a = model.answer(asBuilt, drawKey, subject, modelId + " (vbatch emulator)",
+          java.time.Instant.now());
       answer = a.response() != null
           ? () -> {
             observer.onNext(a.response());
             observer.onCompleted();
           }
-          : () -> observer.onError(Status.INVALID_ARGUMENT.withDescription(a.invalidArgument()).asRuntimeException());
+          : () -> observer.onError(Status.INVALID_ARGUMENT.withDescription(a.errorMessage()).asRuntimeException());
     }
     long delay = latencyNanos();
     if (delay <= 0) {
@@ -122,6 +148,31 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
   }
 
   final class LlmUtility extends LlmUtilityServiceGrpc.LlmUtilityServiceImplBase {
+    /** computeTokens: each text part's tokens as the emulator counts them (about four characters a token). */
+    @Override
+    public void computeTokens(com.google.cloud.aiplatform.v1.ComputeTokensRequest request,
+        StreamObserver<com.google.cloud.aiplatform.v1.ComputeTokensResponse> observer) {
+      if (request.getContentsCount() == 0) {
+        observer.onError(Status.INVALID_ARGUMENT.withDescription("Unable to submit request because it has an empty"
+            + " contents field.").asRuntimeException());
+        return;
+      }
+      var response = com.google.cloud.aiplatform.v1.ComputeTokensResponse.newBuilder();
+      for (var content : request.getContentsList()) {
+        var info = com.google.cloud.aiplatform.v1.TokensInfo.newBuilder().setRole(content.getRole());
+        for (var part : content.getPartsList()) {
+          String text = part.getText();
+          for (int i = 0; i < text.length(); i += 4) {
+            String piece = text.substring(i, Math.min(text.length(), i + 4));
+            info.addTokens(com.google.protobuf.ByteString.copyFromUtf8(piece)).addTokenIds(piece.hashCode() & 0x7fffffff);
+          }
+        }
+        response.addTokensInfo(info);
+      }
+      observer.onNext(response.build());
+      observer.onCompleted();
+    }
+
     @Override
     public void countTokens(CountTokensRequest request, StreamObserver<CountTokensResponse> observer) {
       GenerateContentRequest asRequest = GenerateContentRequest.newBuilder().addAllContents(request.getContentsList())

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local Vertex AI emulator: a gRPC server on the loopback interface speaking JobService's
- * batch prediction methods, PredictionService's generateContent and LlmUtilityService's countTokens. Its jobs live in a data directory, so separate processes share them.
+ * batch prediction methods, google.longrunning.Operations, PredictionService's generateContent and
+ * streamGenerateContent, and LlmUtilityService's countTokens and computeTokens. Its jobs live in a
+ * data directory, so separate processes share them.
  */
 public final class EmulatorServer implements AutoCloseable {
   private final Server server;
@@ -43,12 +45,14 @@ public final class EmulatorServer implements AutoCloseable {
       }
     });
     Timeline timeline = new Timeline(config, responder, uris, dataDir.resolve("inputs"));
-    EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, config, time);
+    EmulatorOperations operations = new EmulatorOperations(dataDir);
+    EmulatorJobService jobs = new EmulatorJobService(new JobStore(dataDir), timeline, faults, config, time, operations);
     EmulatorPredictionService online = new EmulatorPredictionService(new EmulatedModel(responder, faults), faults, config);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
         .addService(jobs)
         .addService(online)
         .addService(online.utility())
+        .addService(operations)
         .build()
         .start();
     return new EmulatorServer(server, online);

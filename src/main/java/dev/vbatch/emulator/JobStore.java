@@ -60,6 +60,16 @@ final class JobStore {
     }
   }
 
+  /** The job as stored, unchanged; empty when it does not exist or cannot be read. */
+  Optional<Entry> read(String id) {
+    Path dir = jobsDir.resolve(id);
+    try {
+      return Files.exists(dir.resolve("job.json")) ? Optional.of(load(dir)) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   List<String> ids() throws IOException {
     List<String> ids = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(jobsDir)) {

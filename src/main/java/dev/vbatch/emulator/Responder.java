@@ -96,32 +96,54 @@ final class Responder {
     }
   }
 
-  GenerateContentResponse respond(GenerateContentRequest request, Reading reading, String modelVersion, String salt) {
+  /** What a response says of itself: the model version, when, the subject its ids derive from, the thinking budget. */
+  record Meta(String modelVersion, java.time.Instant now, String subject, int thinkingBudget) {}
+
+  GenerateContentResponse respond(GenerateContentRequest request, Reading reading, Meta meta, String salt) {
     String answer;
     if (request.getGenerationConfig().hasResponseSchema()) {
       answer = generate(request.getGenerationConfig().getResponseSchema(), "", reading.values(), salt).toString();
     } else {
       answer = "This is the vbatch emulator's answer.";
     }
-    return response(answer, Candidate.FinishReason.STOP, reading.promptTokens(), modelVersion,
-        request.getGenerationConfig().getThinkingConfig().getThinkingBudget());
+    return response(java.util.List.of(Part.newBuilder().setText(answer).build()), Candidate.FinishReason.STOP,
+        reading.promptTokens(), meta);
   }
 
-  static GenerateContentResponse response(String text, Candidate.FinishReason finish, long promptTokens,
-      String modelVersion, int thinkingBudget) {
-    int out = text.length() / 4 + 1;
-    int thoughts = thinkingBudget == 0 ? 0 : 32;
+  /** A response as Vertex gives one: ids, times, log probability, usage with details per modality. */
+  static GenerateContentResponse response(java.util.List<Part> parts, Candidate.FinishReason finish, long promptTokens,
+      Meta meta) {
+    int out = 0;
+    for (Part p : parts) {
+      out += p.getThought() ? 0 : p.getText().length() / 4 + 1;
+    }
+    int thoughts = meta.thinkingBudget() == 0 ? 0 : 32;
+    var text = com.google.cloud.aiplatform.v1.Modality.TEXT;
     return GenerateContentResponse.newBuilder()
         .addCandidates(Candidate.newBuilder()
-            .setContent(Content.newBuilder().setRole("model").addParts(Part.newBuilder().setText(text)))
-            .setFinishReason(finish))
-        .setModelVersion(modelVersion)
+            .setContent(Content.newBuilder().setRole("model").addAllParts(parts))
+            .setFinishReason(finish)
+            .setAvgLogprobs(-0.05 - Faults.unit("logprob/" + meta.subject()) / 2))
+        .setModelVersion(meta.modelVersion())
+        .setCreateTime(Timeline.ts(meta.now()))
+        .setResponseId(responseId(meta.subject()))
         .setUsageMetadata(GenerateContentResponse.UsageMetadata.newBuilder()
             .setPromptTokenCount((int) promptTokens)
             .setCandidatesTokenCount(out)
             .setThoughtsTokenCount(thoughts)
-            .setTotalTokenCount((int) promptTokens + out + thoughts))
+            .setTotalTokenCount((int) promptTokens + out + thoughts)
+            .addPromptTokensDetails(com.google.cloud.aiplatform.v1.ModalityTokenCount.newBuilder()
+                .setModality(text).setTokenCount((int) promptTokens))
+            .addCandidatesTokensDetails(com.google.cloud.aiplatform.v1.ModalityTokenCount.newBuilder()
+                .setModality(text).setTokenCount(out))
+            .setTrafficType(GenerateContentResponse.UsageMetadata.TrafficType.ON_DEMAND))
         .build();
+  }
+
+  /** A response id in the shape Vertex's have (URL-safe base64-like, 22 characters), derived from the subject. */
+  static String responseId(String subject) {
+    byte[] digest = dev.vbatch.util.Hashing.sha256().digest(subject.getBytes(StandardCharsets.UTF_8));
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
   }
 
   private JsonNode generate(Schema s, String name, Map<String, String> values, String salt) {

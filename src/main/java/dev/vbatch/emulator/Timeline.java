@@ -10,6 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.Status;
+import dev.vbatch.request.ImportRules;
 import dev.vbatch.storage.LocalBlobStore;
 import dev.vbatch.storage.UriStore;
 import dev.vbatch.util.Json;
@@ -119,22 +120,35 @@ final class Timeline {
       end(b, JobState.JOB_STATE_FAILED, now, 3, "Failed to read the input: " + e.getMessage());
       return;
     }
+    if (em.rowsDone == 0 && rows.violation().isPresent()) {
+      end(b, JobState.JOB_STATE_FAILED, now, 3, rows.violation().get().jobError());
+      return;
+    }
+    if (!bigquery && !uris.bucketExists(em.outputDirectory)) {
+      String bucket = em.outputDirectory.replaceFirst("^gs://", "").replaceFirst("/.*", "");
+      end(b, JobState.JOB_STATE_FAILED, now, 9, "Failed to get GCS bucket location for " + bucket + ".");
+      return;
+    }
     em.total = rows.count();
     long target = Math.min(em.total, (long) Math.floor(running.toMillis() / 1000.0 * config.rowsPerSecond()));
     // job-failure fails half way; a stuck job stops half way and stays RUNNING until cancelled.
     long failAt = em.fault.equals("job-failure") || em.fault.equals("stuck") ? em.total / 2 : em.total;
     target = Math.min(target, failAt);
     if (target > em.rowsDone) {
-      process(b, em, rows, target, now);
+      try {
+        process(b, em, rows, target, now);
+      } catch (OutputException e) {
+        end(b, JobState.JOB_STATE_FAILED, now, 7, e.getMessage());
+        return;
+      }
     }
     b.setCompletionStats(CompletionStats.newBuilder().setSuccessfulCount(em.succeeded).setFailedCount(em.failed)
         .setIncompleteCount(em.total - em.rowsDone));
     if (em.fault.equals("job-failure") && em.rowsDone >= failAt) {
-      end(b, JobState.JOB_STATE_FAILED, now, 13, "Internal error occurred. Failed to complete the batch prediction job.");
+      end(b, JobState.JOB_STATE_FAILED, now, 13, "System error. Please try this operation again.");
     } else if (em.rowsDone >= em.total && !em.fault.equals("stuck")) {
-      end(b, em.failed > 0 && em.succeeded > 0 ? JobState.JOB_STATE_PARTIALLY_SUCCEEDED
-          : em.failed > 0 ? JobState.JOB_STATE_FAILED : JobState.JOB_STATE_SUCCEEDED, now,
-          3, em.failed > 0 && em.succeeded == 0 ? "All rows failed." : null);
+      // Failed rows are reported inline: the job itself succeeds (VERTEX.md).
+      end(b, JobState.JOB_STATE_SUCCEEDED, now, 0, null);
     }
   }
 
@@ -149,7 +163,7 @@ final class Timeline {
       em.outputFiles++;
       String uri = em.outputDirectory.startsWith("bq://") ? em.outputDirectory
           : em.outputDirectory + String.format("/predictions_%05d.jsonl", em.outputFiles);
-      try (var w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(uris.create(uri, "application/jsonl"), StandardCharsets.UTF_8))) {
+      try (var w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(output(uri), StandardCharsets.UTF_8))) {
         for (long k = em.rowsDone; k < target; k++) {
           writeRow(w, em, faults, rows, k, modelVersion, now);
         }
@@ -157,7 +171,11 @@ final class Timeline {
       return;
     }
     Path out = LocalBlobStore.toPath(em.outputDirectory).resolve("predictions.jsonl");
-    Files.createDirectories(out.getParent());
+    try {
+      Files.createDirectories(out.getParent());
+    } catch (IOException e) {
+      throw new OutputException(em.outputDirectory, e);
+    }
     if (Files.exists(out) && Files.size(out) > em.outputBytes) {
       // Rows appended by a process that died before recording them: they are written again below.
       try (var ch = java.nio.channels.FileChannel.open(out, StandardOpenOption.WRITE)) {
@@ -172,10 +190,26 @@ final class Timeline {
     em.outputBytes = Files.size(out);
   }
 
+  private java.io.OutputStream output(String uri) throws OutputException {
+    try {
+      return uris.create(uri, "application/jsonl");
+    } catch (IOException e) {
+      throw new OutputException(uri, e);
+    }
+  }
+
+  /** The output cannot be written: the job fails with code 7, as when the service agent may not write it. */
+  static final class OutputException extends IOException {
+    OutputException(String uri, IOException cause) {
+      super("Permission denied: the Vertex AI service agent cannot create objects under " + uri
+          + " (storage.objects.create): " + cause.getMessage(), cause);
+    }
+  }
+
   private void writeRow(java.io.Writer w, EmulatedJob em, Faults faults, Rows rows, long k, String modelVersion, Instant now)
       throws IOException {
     int row = rows.order().get((int) k);
-    ObjectNode line = line(faults, rows.read(row), modelVersion, now, em.sequence);
+    ObjectNode line = line(faults, rows.read(row), rows.partKeys().get(rows.fileOf()[row]), modelVersion, now, em.sequence);
     if (line.path("status").asText().isEmpty()) {
       em.succeeded++;
     } else {
@@ -186,50 +220,83 @@ final class Timeline {
     em.rowsDone++;
   }
 
-  private ObjectNode line(Faults faults, String input, String modelVersion, Instant now, long sequence) {
-    ObjectNode line = Json.object();
-    GenerateContentRequest request;
-    JsonNode inputLine = null;
-    JsonNode requestJson;
+  private ObjectNode line(Faults faults, String input, java.util.Set<String> partKeys, String modelVersion, Instant now,
+      long sequence) {
+    ObjectNode siblings = Json.object();
+    JsonNode inputLine;
     try {
-      inputLine = Json.read(input);
-      requestJson = inputLine.get("request");
+      inputLine = Json.MAPPER.readTree(input);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return failedRow(siblings, now, null, "Invalid JSON payload received. " + e.getOriginalMessage()
+          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+    }
+    if (!inputLine.isObject()) {
+      return failedRow(siblings, now, null, "Invalid JSON payload received. Each line must be a JSON object with a 'request'.");
+    }
+    // The line's other keys (a custom id, a request table's other columns) are echoed, as the importer stores them.
+    inputLine.fields().forEachRemaining(f -> {
+      if (!List.of("request", "response", "status", "processed_time").contains(f.getKey())) {
+        siblings.set(f.getKey(), Echo.sibling(f.getValue()));
+      }
+    });
+    JsonNode requestJson = inputLine.get("request");
+    if (requestJson == null || !requestJson.isObject()) {
+      return failedRow(siblings, now, null, "Invalid JSON payload received. The line has no 'request' object;"
+          + " each line must be {\"request\": GenerateContentRequest}.");
+    }
+    JsonNode echo = Echo.request(requestJson, partKeys);
+    GenerateContentRequest request;
+    try {
       GenerateContentRequest.Builder rb = GenerateContentRequest.newBuilder();
       STRICT.merge(requestJson.toString(), rb);
       request = rb.build();
-    } catch (RuntimeException | InvalidProtocolBufferException e) {
-      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \"Invalid JSON payload received. "
-          + e.getMessage().replace('"', '\'') + "\", \"status\": \"INVALID_ARGUMENT\"}}");
-      line.put("processed_time", PROCESSED_TIME.format(now));
-      line.set("request", Json.read(input).path("request"));
-      return line;
+    } catch (InvalidProtocolBufferException e) {
+      return failedRow(siblings, now, echo, "Invalid JSON payload received. " + e.getMessage());
+    }
+    if (request.getContentsCount() == 0) {
+      return failedRow(siblings, now, echo, "Unable to submit request because it has an empty contents field.");
     }
     // Faults depend on the seed, the request's content and the job's sequence number, not on the
     // job's random id or where files were staged: a seeded run is reproduced exactly in any process
     // and directory, and a request sent again in a later job (a retry) gets a fresh draw, as on Vertex.
     String key = EmulatedModel.subjectKey(request);
     String subject = key + "/" + sequence;
+    EmulatedModel.Answer answer = new EmulatedModel(responder, faults).answer(request, key, subject, modelVersion, now);
+    if (answer.response() == null) {
+      return failedRow(siblings, now, echo, null, answer.failure());
+    }
+    ObjectNode line = Json.object();
     line.put("status", "");
     line.put("processed_time", PROCESSED_TIME.format(now));
-    line.set("request", Echo.of(request));
-    // A request table's other columns pass through to the predictions table.
-    inputLine.fields().forEachRemaining(f -> {
-      if (!line.has(f.getKey()) && !f.getKey().equals("response")) {
-        line.set(f.getKey(), f.getValue());
-      }
-    });
-    EmulatedModel.Answer answer = new EmulatedModel(responder, faults).answer(request, key, subject, modelVersion);
-    if (answer.response() == null) {
-      line.put("status", "Bad Request: {\"error\": {\"code\": 400, \"message\": \""
-          + answer.invalidArgument().replace('"', '\'') + "\", \"status\": \"INVALID_ARGUMENT\"}}");
-      return line;
-    }
-    try {
-      line.set("response", Json.read(JsonFormat.printer().print(answer.response())));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
+    line.set("request", echo);
+    line.setAll(siblings);
+    line.set("response", answer.json());
     return line;
+  }
+
+  /** A failed row: Vertex's status text, the echo when there is one, and no response. */
+  private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, String message) {
+    return failedRow(siblings, now, echo, message, badRequest(message));
+  }
+
+  private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, String message, String status) {
+    ObjectNode line = Json.object();
+    line.put("status", status);
+    line.put("processed_time", PROCESSED_TIME.format(now));
+    if (echo != null) {
+      line.set("request", echo);
+    }
+    line.setAll(siblings);
+    return line;
+  }
+
+  /** A row's 400 status, worded as Vertex words it. */
+  static String badRequest(String message) {
+    return "Bad Request: " + errorJson(400, message, "INVALID_ARGUMENT");
+  }
+
+  static String errorJson(int code, String message, String status) {
+    return "{\"error\": {\"code\": " + code + ", \"message\": " + Json.write(message) + ", \"status\": \"" + status + "\"}}";
   }
 
   private static void end(BatchPredictionJob.Builder b, JobState state, Instant now, int code, String message) {
@@ -280,8 +347,13 @@ final class Timeline {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
-  /** The input rows of a job: where each starts, and the shuffled order they are answered in. */
-  record Rows(List<Path> files, int[] fileOf, long[] offsetOf, List<Integer> order) {
+  /**
+   * The input rows of a job: where each starts, the shuffled order they are answered in, the keys
+   * any part has in each file (Vertex's echo gives every part a null for them), and the first rule
+   * of the importer the input breaks, if any.
+   */
+  record Rows(List<Path> files, int[] fileOf, long[] offsetOf, List<Integer> order,
+      List<java.util.Set<String>> partKeys, java.util.Optional<ImportRules.Violation> violation) {
     long count() {
       return offsetOf.length;
     }
@@ -289,18 +361,32 @@ final class Timeline {
     static Rows index(List<Path> files, long seed) throws IOException {
       List<Integer> fileIdx = new ArrayList<>();
       List<Long> offsets = new ArrayList<>();
+      List<java.util.Set<String>> partKeys = new ArrayList<>();
+      java.util.Optional<ImportRules.Violation> violation = java.util.Optional.empty();
       for (int f = 0; f < files.size(); f++) {
+        ImportRules rules = new ImportRules();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
         byte[] bytes = Files.readAllBytes(files.get(f));
         long start = 0;
         for (int i = 0; i <= bytes.length; i++) {
           if (i == bytes.length || bytes[i] == '\n') {
-            if (i > start && !new String(bytes, (int) start, (int) (i - start), StandardCharsets.UTF_8).isBlank()) {
+            String text = i > start ? new String(bytes, (int) start, (int) (i - start), StandardCharsets.UTF_8) : "";
+            if (!text.isBlank()) {
               fileIdx.add(f);
               offsets.add(start);
+              JsonNode parsed = readable(text);
+              // A line that is not JSON, or has no request, fails on its own row; the others are imported.
+              if (parsed != null && parsed.path("request").isObject()) {
+                Echo.addPartKeys(parsed.get("request"), keys);
+                if (violation.isEmpty()) {
+                  violation = rules.check(parsed);
+                }
+              }
             }
             start = i + 1;
           }
         }
+        partKeys.add(keys);
       }
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < offsets.size(); i++) {
@@ -308,7 +394,16 @@ final class Timeline {
       }
       Collections.shuffle(order, new Random(seed));
       return new Rows(files, fileIdx.stream().mapToInt(Integer::intValue).toArray(),
-          offsets.stream().mapToLong(Long::longValue).toArray(), List.copyOf(order));
+          offsets.stream().mapToLong(Long::longValue).toArray(), List.copyOf(order), partKeys, violation);
+    }
+
+    private static JsonNode readable(String line) {
+      try {
+        JsonNode n = Json.MAPPER.readTree(line);
+        return n != null && n.isObject() ? n : null;
+      } catch (IOException e) {
+        return null;
+      }
     }
 
     String read(int row) throws IOException {

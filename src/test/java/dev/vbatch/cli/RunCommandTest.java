@@ -104,7 +104,7 @@ class RunCommandTest {
     JsonNode s = r.json();
     assertThat(s.path("jobs").get(0).path("state").asText()).isEqualTo("FAILED");
     assertThat(s.path("succeeded").asInt()).isEqualTo(3);
-    assertThat(s.path("jobs").get(0).path("error").asText()).contains("Internal error");
+    assertThat(s.path("jobs").get(0).path("error").asText()).contains("System error. Please try this operation again.");
   }
 
   @Test
@@ -113,7 +113,7 @@ class RunCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     // The message and where help is; not the whole usage, which buried it.
     assertThat(r.err()).isEqualTo(String.join(System.lineSeparator(),
-        "error: --emulator-fault: unknown fault 'gremlins'; known faults: row-error, blocked, malformed-json, truncated-json, transient, job-failure, expire, stuck",
+        "error: --emulator-fault: unknown fault 'gremlins'; known faults: row-error, invalid-request, blocked, malformed-json, truncated-json, thought-parts, split-answer, empty-stop, no-total-tokens, transient, job-failure, expire, stuck",
         "Try 'vbatch run --help' for more information.", ""));
   }
 
