@@ -53,6 +53,9 @@ public final class Main {
           + (spec.problems().size() == 1 ? "" : "s") + "):");
       spec.problems().forEach(p -> err.println("  " + p));
       code = ExitCodes.USAGE;
+    } else if (e instanceof dev.vbatch.request.RequestRefused refused) {
+      err.println("error: " + refused.getMessage());
+      code = ExitCodes.USAGE;
     } else if (e instanceof CloudException cloud) {
       err.println("error: " + cloud.getMessage());
       code = ExitCodes.CLOUD;

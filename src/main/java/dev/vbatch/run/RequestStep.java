@@ -60,6 +60,9 @@ public final class RequestStep {
     long outTokens = 0;
     int done = 0;
     int perRequestOutput = estimateOutputTokens(plan);
+    // Every distinct request is checked against the rules of Vertex's input importer before it is
+    // staged; the key path shapes are learned over the whole run (stricter than one shard).
+    dev.vbatch.request.ImportRules importRules = new dev.vbatch.request.ImportRules();
     for (PlannedItem p : plan.items()) {
       if (p.isSkipped()) {
         keys.add(null);
@@ -86,11 +89,19 @@ public final class RequestStep {
       if (earlier != null) {
         reused.put(key, earlier);
       } else if (!shardOfKey.containsKey(key)) {
+        String json = RequestKey.toJson(request);
+        var line = dev.vbatch.util.Json.object();
+        line.put("vbatch_key", RequestKey.tagged(key));
+        line.set("request", dev.vbatch.util.Json.read(json));
+        var refused = importRules.check(line);
+        if (refused.isPresent()) {
+          throw new dev.vbatch.request.RequestRefused(p.item().id(), refused.get());
+        }
         if (path != null && upload && staged.add(path) && !store.exists(path)) {
           CrashPoints.hit("build.upload");
           uploads.upload(p.attachment().get().file(), path, p.attachment().get().mimeType());
         }
-        shardOfKey.put(key, sink.add(key, RequestKey.toJson(request)));
+        shardOfKey.put(key, sink.add(key, json));
         inTokens += estimateInputTokens(request, p);
         outTokens += perRequestOutput;
       }

@@ -192,4 +192,16 @@ class EmulatorFidelityTest {
     assertThat(code(() -> client.listBatchPredictionJobs(ListBatchPredictionJobsRequest.newBuilder().setParent(PARENT)
         .setFilter("state=SUCCEEDED").build()))).isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
   }
+
+  @Test
+  void aSchemaPropertyNameWithASpaceFailsTheJobAsOnVertex() throws Exception {
+    BatchPredictionJob job = create("spaced", "{\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"x\"}]}],"
+        + "\"generationConfig\":{\"responseSchema\":{\"type\":\"OBJECT\",\"properties\":{\"invoice number\":"
+        + "{\"type\":\"STRING\"}}}}}}\n", "gs://bucket/out");
+    BatchPredictionJob ended = toTheEnd(job.getName());
+    assertThat(ended.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+    assertThat(ended.getError().getCode()).isEqualTo(3);
+    assertThat(ended.getError().getMessage()).contains("Invalid field name \"invoice number\"");
+    assertThat(ended.hasCompletionStats()).isFalse();
+  }
 }
