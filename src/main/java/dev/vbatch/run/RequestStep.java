@@ -62,7 +62,7 @@ public final class RequestStep {
     int perRequestOutput = estimateOutputTokens(plan);
     // Every distinct request is checked against the rules of Vertex's input importer before it is
     // staged; the key path shapes are learned over the whole run (stricter than one shard).
-    dev.vbatch.request.ImportRules importRules = new dev.vbatch.request.ImportRules();
+    dev.vbatch.request.ImportCheck importCheck = new dev.vbatch.request.ImportCheck();
     for (PlannedItem p : plan.items()) {
       if (p.isSkipped()) {
         keys.add(null);
@@ -90,10 +90,7 @@ public final class RequestStep {
         reused.put(key, earlier);
       } else if (!shardOfKey.containsKey(key)) {
         String json = RequestKey.toJson(request);
-        var line = dev.vbatch.util.Json.object();
-        line.put("vbatch_key", RequestKey.tagged(key));
-        line.set("request", dev.vbatch.util.Json.read(json));
-        var refused = importRules.check(line);
+        var refused = importCheck.check(key, request);
         if (refused.isPresent()) {
           throw new dev.vbatch.request.RequestRefused(p.item().id(), refused.get());
         }
