@@ -36,8 +36,16 @@ public final class PredictionDecoder {
     this.maxOutputTokens = maxOutputTokens;
   }
 
-  /** A decoded line: the key it belongs to (null when the echo cannot be read) and its outcome. */
-  public record Decoded(String key, Outcome outcome, String keyError) {}
+  /**
+   * A decoded line: the key it belongs to (null when neither its vbatch_key nor its echo can be read),
+   * its outcome, and the key its echo hashes to when that differs from its vbatch_key (the
+   * cross-check: a key the run does not know, whose echo hashes to one it does, is that request).
+   */
+  public record Decoded(String key, Outcome outcome, String keyError, String echoKey) {
+    public Decoded(String key, Outcome outcome, String keyError) {
+      this(key, outcome, keyError, null);
+    }
+  }
 
   public Decoded decode(String line) {
     return decode(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -130,7 +138,9 @@ public final class PredictionDecoder {
     }
     // The key written beside the request, which the importer cannot alter, names the request first;
     // the echo, re-serialized by Vertex, is the fallback for lines staged without it.
-    String key = passedKey != null ? passedKey : request != null ? RequestKey.of(request) : null;
+    String echoed = request != null ? RequestKey.of(request) : null;
+    String key = passedKey != null ? passedKey : echoed;
+    String other = echoed != null && !echoed.equals(key) ? echoed : null;
     if (key == null) {
       return new Decoded(null, null, echoError != null ? echoError + " and the line has no vbatch_key"
           : "the line has no vbatch_key and no echoed 'request'");
@@ -139,10 +149,10 @@ public final class PredictionDecoder {
       status = responseText;
     }
     if (!status.isBlank()) {
-      return new Decoded(key, RowError.of(status).outcome(), null);
+      return new Decoded(key, RowError.of(status).outcome(), null, other);
     }
     if (responseStart < 0 || responseEmpty) {
-      return new Decoded(key, Outcome.failed("empty-response", "the prediction has no response and no error status", Usage.NONE), null);
+      return new Decoded(key, Outcome.failed("empty-response", "the prediction has no response and no error status", Usage.NONE), null, other);
     }
     GenerateContentResponse.Builder b = GenerateContentResponse.newBuilder();
     try (JsonParser p = Json.MAPPER.createParser(line, responseStart, responseEnd - responseStart)) {
@@ -150,9 +160,9 @@ public final class PredictionDecoder {
       ProtoJson.merge(p, null, b);
     } catch (java.io.IOException e) {
       return new Decoded(key, Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: "
-          + e.getMessage(), Usage.NONE), null);
+          + e.getMessage(), Usage.NONE), null, other);
     }
-    return new Decoded(key, outcome(b.build(), FinishReasons.named(line, responseStart, responseEnd)), null);
+    return new Decoded(key, outcome(b.build(), FinishReasons.named(line, responseStart, responseEnd)), null, other);
   }
 
   /** The outcome of one response, whether it came from a batch job's output or an online call. */

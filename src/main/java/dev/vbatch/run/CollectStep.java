@@ -92,7 +92,8 @@ public final class CollectStep {
             } catch (java.util.concurrent.ExecutionException e) {
               throw new IOException("decoding " + uri + " failed: " + e.getCause(), e.getCause());
             }
-            for (PredictionDecoder.Decoded d : decoded) {
+            for (PredictionDecoder.Decoded line : decoded) {
+              PredictionDecoder.Decoded d = line;
               lineNo++;
               if (d == null) {
                 continue;
@@ -104,6 +105,11 @@ public final class CollectStep {
                 continue;
               }
               int id = knownKeys.find(d.key());
+              if (id < 0 && d.echoKey() != null) {
+                // The echo hashes to a request this run sent: the line is that request's, whatever its vbatch_key says.
+                id = knownKeys.find(d.echoKey());
+                d = new PredictionDecoder.Decoded(d.echoKey(), d.outcome(), null);
+              }
               if (id < 0) {
                 unmatched++;
                 events.warn(uri + " line " + lineNo + ": its request matches none this run sent (key " + d.key() + "); ignored");

@@ -77,4 +77,30 @@ class CollectStepTest {
         .anySatisfy(m -> assertThat(m).contains("predictions_00001.jsonl line 2: its request matches none this run sent"))
         .anySatisfy(m -> assertThat(m).contains("predictions_00001.jsonl line 4: the line is not JSON"));
   }
+
+  @Test
+  void theVbatchKeyNamesALineFirstAndItsEchoCrossChecksIt() throws Exception {
+    Path outDir = tmp.resolve("out");
+    Files.createDirectories(outDir);
+    GenerateContentRequest a = req("a");
+    GenerateContentRequest c = req("c");
+    String unknownKey = "vb-" + "f".repeat(32);
+    Files.writeString(outDir.resolve("predictions.jsonl"),
+        // a's key beside an echo the importer altered: still a's.
+        line(req("altered"), "{\"v\":1}").replaceFirst("\\{", "{\"vbatch_key\":\"vb-" + RequestKey.of(a) + "\",") + "\n"
+        // a key this run never sent, but the echo is c's: c's, by content.
+        + line(c, "{\"v\":3}").replaceFirst("\\{", "{\"vbatch_key\":\"" + unknownKey + "\",") + "\n");
+    KeyTable keys = new KeyTable();
+    keys.add(RequestKey.of(a));
+    keys.add(RequestKey.of(c));
+    PredictionDecoder decoder = new PredictionDecoder(new ResultSchema(Json.read("{\"type\":\"object\"}")), 0);
+    Path round = tmp.resolve("round-1.jsonl");
+    Collected[] got = new Collected[1];
+    LocalBlobStore store = new LocalBlobStore(tmp);
+    OutcomeFile.write(round, Map.of(), out -> got[0] = CollectStep.run(List.of(store.uri("out")), keys, store, decoder, e -> { }, out));
+    assertThat(got[0].unmatched()).isZero();
+    Map<String, Outcome> byKey = OutcomeFile.read(round, n -> true);
+    assertThat(byKey.get(RequestKey.of(a)).data().get("v").asInt()).isEqualTo(1);
+    assertThat(byKey.get(RequestKey.of(c)).data().get("v").asInt()).isEqualTo(3);
+  }
 }
