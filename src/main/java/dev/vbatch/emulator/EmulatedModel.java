@@ -85,6 +85,12 @@ final class EmulatedModel {
    * answer anywhere), {@code subject} decides the faults (key plus job sequence, or key plus call).
    */
   Answer answer(GenerateContentRequest request, String key, String subject, String modelVersion, java.time.Instant now) {
+    return answer(request, key, subject, modelVersion, now, 0);
+  }
+
+  /** As above, {@code cachedTokens} of the prompt served from the implicit cache. */
+  Answer answer(GenerateContentRequest request, String key, String subject, String modelVersion, java.time.Instant now,
+      int cachedTokens) {
     if (faults.hits("row-error", subject)) {
       // A row error worth retrying, as quota and server errors are (a 400 is its own fault).
       return new Answer(null, Faults.unit("code/" + subject) < 0.5
@@ -102,7 +108,7 @@ final class EmulatedModel {
       return new Answer(null, Timeline.badRequest("Cannot fetch content from the provided URL: " + e.getMessage()));
     }
     Responder.Meta meta = new Responder.Meta(modelVersion, now, subject,
-        request.getGenerationConfig().getThinkingConfig().getThinkingBudget());
+        request.getGenerationConfig().getThinkingConfig().getThinkingBudget(), cachedTokens);
     if (faults.hits("blocked", subject)) {
       return blocked(Faults.unit("block/" + subject), reading.promptTokens(), meta);
     }

@@ -40,6 +40,9 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
   private final Faults faults;
   private final EmulatorConfig config;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  /** The smallest prefix implicit caching serves (Gemini 2.5 Flash: 1,024 tokens). */
+  static final int MIN_CACHED_TOKENS = 1024;
+  private final java.util.Set<String> prefixes = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
 
   EmulatorPredictionService(EmulatedModel model, Faults faults, EmulatorConfig config) {
@@ -103,7 +106,7 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
     } else {
       String modelId = request.getModel().substring(request.getModel().lastIndexOf('/') + 1);
       EmulatedModel.Answer a = model.answer(asBuilt, drawKey, subject, modelId + " (vbatch emulator)",
-          java.time.Instant.now());
+          java.time.Instant.now(), cachedTokens(asBuilt));
       answer = a.response() != null
           ? () -> {
             observer.onNext(a.response());
@@ -117,6 +120,20 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
     } else {
       timer.schedule(answer, delay, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * Implicit caching as Vertex does it online: a system instruction of at least {@link
+   * #MIN_CACHED_TOKENS} tokens that an earlier call sent already is served from the cache. (In batch,
+   * cache hits are unconfirmed, so the batch path reports none.)
+   */
+  private int cachedTokens(GenerateContentRequest request) {
+    int tokens = Responder.systemTokens(request);
+    if (!request.hasSystemInstruction() || tokens < MIN_CACHED_TOKENS) {
+      return 0;
+    }
+    String prefix = RequestKey.of(GenerateContentRequest.newBuilder().setSystemInstruction(request.getSystemInstruction()).build());
+    return prefixes.add(prefix) ? 0 : tokens;
   }
 
   private long latencyNanos() {

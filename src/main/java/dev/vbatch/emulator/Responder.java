@@ -97,7 +97,7 @@ final class Responder {
   }
 
   /** What a response says of itself: the model version, when, the subject its ids derive from, the thinking budget. */
-  record Meta(String modelVersion, java.time.Instant now, String subject, int thinkingBudget) {}
+  record Meta(String modelVersion, java.time.Instant now, String subject, int thinkingBudget, int cachedTokens) {}
 
   GenerateContentResponse respond(GenerateContentRequest request, Reading reading, Meta meta, String salt) {
     String answer;
@@ -136,8 +136,18 @@ final class Responder {
                 .setModality(text).setTokenCount((int) promptTokens))
             .addCandidatesTokensDetails(com.google.cloud.aiplatform.v1.ModalityTokenCount.newBuilder()
                 .setModality(text).setTokenCount(out))
+            .setCachedContentTokenCount(meta.cachedTokens())
             .setTrafficType(GenerateContentResponse.UsageMetadata.TrafficType.ON_DEMAND))
         .build();
+  }
+
+  /** The tokens of a request's system instruction, the prefix implicit caching can serve. */
+  static int systemTokens(GenerateContentRequest request) {
+    int tokens = 0;
+    for (Part p : request.getSystemInstruction().getPartsList()) {
+      tokens += p.getText().length() / 4 + 1;
+    }
+    return tokens;
   }
 
   /** A response id in the shape Vertex's have (URL-safe base64-like, 22 characters), derived from the subject. */

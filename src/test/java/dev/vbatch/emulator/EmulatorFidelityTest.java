@@ -204,4 +204,26 @@ class EmulatorFidelityTest {
     assertThat(ended.getError().getMessage()).contains("Invalid field name \"invoice number\"");
     assertThat(ended.hasCompletionStats()).isFalse();
   }
+
+  @Test
+  void onlineCallsSharingALongSystemInstructionReadItFromTheImplicitCache() throws Exception {
+    var settings = com.google.cloud.aiplatform.v1.PredictionServiceSettings.newBuilder().setEndpoint(server.endpoint())
+        .setCredentialsProvider(NoCredentialsProvider.create())
+        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(server.endpoint())
+            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build())
+        .build();
+    try (var online = com.google.cloud.aiplatform.v1.PredictionServiceClient.create(settings)) {
+      var system = com.google.cloud.aiplatform.v1.Content.newBuilder()
+          .addParts(com.google.cloud.aiplatform.v1.Part.newBuilder().setText("Rules. ".repeat(800)));
+      java.util.function.Function<String, com.google.cloud.aiplatform.v1.GenerateContentRequest> request = text ->
+          com.google.cloud.aiplatform.v1.GenerateContentRequest.newBuilder()
+              .setModel(PARENT + "/publishers/google/models/gemini-2.5-flash").setSystemInstruction(system)
+              .addContents(com.google.cloud.aiplatform.v1.Content.newBuilder().setRole("user")
+                  .addParts(com.google.cloud.aiplatform.v1.Part.newBuilder().setText(text))).build();
+      var first = online.generateContent(request.apply("one")).getUsageMetadata();
+      var second = online.generateContent(request.apply("two")).getUsageMetadata();
+      assertThat(first.getCachedContentTokenCount()).isZero();
+      assertThat(second.getCachedContentTokenCount()).isEqualTo(1401).isLessThan(second.getPromptTokenCount());
+    }
+  }
 }
