@@ -11,7 +11,11 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = ">= 5.40, < 7.0"
+      version = ">= 6.0, < 8.0"
+    }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = ">= 6.0, < 8.0"
     }
   }
 }
@@ -37,6 +41,11 @@ variable "inputs_bucket" {
 }
 
 provider "google" {
+  project = var.project_id
+  region  = "europe-west4"
+}
+
+provider "google-beta" {
   project = var.project_id
   region  = "europe-west4"
 }

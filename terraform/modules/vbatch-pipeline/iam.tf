@@ -6,7 +6,7 @@
 
 locals {
   runner       = "serviceAccount:${google_service_account.runner.email}"
-  vertex_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-aiplatform.iam.gserviceaccount.com"
+  vertex_agent = "serviceAccount:${google_project_service_identity.vertex_agent.email}"
 }
 
 # Creates, polls, lists, cancels and deletes batch prediction jobs; online generateContent calls.
@@ -17,9 +17,11 @@ resource "google_project_iam_member" "runner_vertex" {
 }
 
 # Stages requests and files, reads predictions, keeps run state: on the staging bucket only.
+# objectUser, not objectAdmin: the runner creates, reads, lists and deletes objects but never sets
+# their IAM policies or overrides their retention.
 resource "google_storage_bucket_iam_member" "runner_staging" {
   bucket = google_storage_bucket.staging.name
-  role   = "roles/storage.objectAdmin"
+  role   = "roles/storage.objectUser"
   member = local.runner
 }
 
@@ -58,27 +60,24 @@ resource "google_project_iam_member" "runner_jobs" {
 
 # The Vertex AI service agent reads the staged requests and files...
 resource "google_storage_bucket_iam_member" "vertex_agent_read" {
-  bucket     = google_storage_bucket.staging.name
-  role       = "roles/storage.objectViewer"
-  member     = local.vertex_agent
-  depends_on = [google_project_service.apis]
+  bucket = google_storage_bucket.staging.name
+  role   = "roles/storage.objectViewer"
+  member = local.vertex_agent
 }
 
 # ...writes the predictions next to them...
 resource "google_storage_bucket_iam_member" "vertex_agent_write" {
-  bucket     = google_storage_bucket.staging.name
-  role       = "roles/storage.objectCreator"
-  member     = local.vertex_agent
-  depends_on = [google_project_service.apis]
+  bucket = google_storage_bucket.staging.name
+  role   = "roles/storage.objectCreator"
+  member = local.vertex_agent
 }
 
 # ...and reads inputs already in the cloud, which requests reference where they are.
 resource "google_storage_bucket_iam_member" "vertex_agent_inputs" {
-  for_each   = toset(var.input_buckets)
-  bucket     = each.value
-  role       = "roles/storage.objectViewer"
-  member     = local.vertex_agent
-  depends_on = [google_project_service.apis]
+  for_each = toset(var.input_buckets)
+  bucket   = each.value
+  role     = "roles/storage.objectViewer"
+  member   = local.vertex_agent
 }
 
 # With requests staged in BigQuery (stagingDataset), the agent reads the request tables and writes
@@ -88,7 +87,6 @@ resource "google_bigquery_dataset_iam_member" "vertex_agent_dataset" {
   dataset_id = google_bigquery_dataset.results.dataset_id
   role       = "roles/bigquery.dataEditor"
   member     = local.vertex_agent
-  depends_on = [google_project_service.apis]
 }
 
 # The scheduler's account may start the job and nothing else.
@@ -100,12 +98,15 @@ resource "google_cloud_run_v2_job_iam_member" "trigger" {
   member   = "serviceAccount:${google_service_account.scheduler.email}"
 }
 
-# With CMEK, the Cloud Storage and BigQuery service agents must use the key.
+# With CMEK, the Cloud Storage and BigQuery service agents must use the key; without a key, their
+# accounts are not looked up at all.
 data "google_storage_project_service_account" "gcs" {
+  count   = var.kms_key_name == null ? 0 : 1
   project = var.project_id
 }
 
 data "google_bigquery_default_service_account" "bq" {
+  count   = var.kms_key_name == null ? 0 : 1
   project = var.project_id
 }
 
@@ -113,12 +114,12 @@ resource "google_kms_crypto_key_iam_member" "storage_agent" {
   count         = var.kms_key_name == null ? 0 : 1
   crypto_key_id = var.kms_key_name
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+  member        = "serviceAccount:${data.google_storage_project_service_account.gcs[0].email_address}"
 }
 
 resource "google_kms_crypto_key_iam_member" "bigquery_agent" {
   count         = var.kms_key_name == null ? 0 : 1
   crypto_key_id = var.kms_key_name
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = "serviceAccount:${data.google_bigquery_default_service_account.bq.email}"
+  member        = "serviceAccount:${data.google_bigquery_default_service_account.bq[0].email}"
 }

@@ -26,6 +26,16 @@ data "google_project" "this" {
   project_id = var.project_id
 }
 
+# The Vertex AI service agent (service-NUMBER@gcp-sa-aiplatform.iam.gserviceaccount.com) exists only
+# once Vertex AI was first used in the project; created here, so the grants to it in iam.tf can
+# apply on a new project.
+resource "google_project_service_identity" "vertex_agent" {
+  provider   = google-beta
+  project    = var.project_id
+  service    = "aiplatform.googleapis.com"
+  depends_on = [google_project_service.apis]
+}
+
 resource "google_storage_bucket" "staging" {
   project                     = var.project_id
   name                        = var.bucket_name
@@ -76,6 +86,7 @@ resource "google_service_account" "runner" {
   account_id   = "${var.name}-runner"
   display_name = "vbatch runner (${var.name})"
   description  = "Runs vbatch: creates Vertex AI batch jobs, stages to and reads from the bucket, loads results into BigQuery."
+  depends_on   = [google_project_service.apis]
 }
 
 resource "google_service_account" "scheduler" {
@@ -83,6 +94,7 @@ resource "google_service_account" "scheduler" {
   account_id   = "${var.name}-trigger"
   display_name = "vbatch scheduler trigger (${var.name})"
   description  = "Only starts the Cloud Run job."
+  depends_on   = [google_project_service.apis]
 }
 
 resource "google_cloud_run_v2_job" "nightly" {

@@ -19,8 +19,9 @@ variable "name" {
   default     = "vbatch-nightly"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,24}[a-z0-9]$", var.name))
-    error_message = "The name must be 3 to 26 characters: lowercase letters, digits and hyphens, starting with a letter."
+    # Service account ids are NAME-runner and NAME-trigger and must be 6 to 30 characters.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}[a-z0-9]$", var.name))
+    error_message = "The name must be 3 to 22 characters (the service accounts NAME-runner and NAME-trigger may have 30): lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
   }
 }
 
@@ -57,8 +58,9 @@ variable "dataset_id" {
   default     = "vbatch"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_]{1,1024}$", var.dataset_id))
-    error_message = "The dataset id may hold letters, digits and underscores only."
+    # RE2 refuses repeat counts over 1000, so the length is checked apart from the characters.
+    condition     = length(var.dataset_id) <= 1024 && can(regex("^[A-Za-z0-9_]+$", var.dataset_id))
+    error_message = "The dataset id must be 1 to 1024 letters, digits and underscores."
   }
 }
 
