@@ -25,8 +25,8 @@ public final class CloudAdvice {
     if (agent.isPresent()) {
       String bucket = bucket(m).map(b -> "gs://" + b).orElse("the staging bucket");
       return "the Vertex AI service agent " + agent.get() + " cannot " + permission(m).orElse("read or write")
-          + " in " + bucket + ": grant it roles/storage.objectAdmin on the bucket (gcloud storage buckets add-iam-policy-binding "
-          + bucket + " --member=serviceAccount:" + agent.get() + " --role=roles/storage.objectAdmin)";
+          + " in " + bucket + ": grant it roles/storage.objectUser on the bucket (gcloud storage buckets add-iam-policy-binding "
+          + bucket + " --member=serviceAccount:" + agent.get() + " --role=roles/storage.objectUser)";
     }
     if (m.contains("Service agents are being provisioned")) {
       return "Vertex AI is still creating its service agent for this project; wait a few minutes and run again";
@@ -55,7 +55,7 @@ public final class CloudAdvice {
       case 401 -> "no usable credentials: run 'gcloud auth application-default login', or set "
           + "GOOGLE_APPLICATION_CREDENTIALS to a service account key file";
       case 403 -> "the account running vbatch is not allowed to " + permission(m).orElse("use") + " " + bucket
-          + ": grant it roles/storage.objectAdmin on the bucket";
+          + ": grant it roles/storage.objectUser on the bucket";
       case 404 -> m.toLowerCase().contains("bucket") || uri.equals(bucket)
           ? "bucket " + bucket + " does not exist: create it in the job's region (gcloud storage buckets create " + bucket
               + " --location=REGION) or fix 'staging' in the spec"

@@ -25,7 +25,7 @@ class CloudErrorsTest {
     assertThat(e.code()).isEqualTo("FAILED_PRECONDITION");
     assertThat(e.getMessage())
         .contains("the Vertex AI service agent service-789051324393@gcp-sa-aiplatform.iam.gserviceaccount.com cannot storage.objects.get in gs://my-bucket")
-        .contains("gcloud storage buckets add-iam-policy-binding gs://my-bucket --member=serviceAccount:service-789051324393@gcp-sa-aiplatform.iam.gserviceaccount.com --role=roles/storage.objectAdmin");
+        .contains("gcloud storage buckets add-iam-policy-binding gs://my-bucket --member=serviceAccount:service-789051324393@gcp-sa-aiplatform.iam.gserviceaccount.com --role=roles/storage.objectUser");
   }
 
   @Test
@@ -71,6 +71,6 @@ class CloudErrorsTest {
     assertThatThrownBy(() -> failingStore(403, "caller does not have storage.objects.create access to the Google Cloud Storage object.")
             .list("gs://team-bucket/vbatch/runs"))
         .isInstanceOf(CloudException.class)
-        .hasMessageContaining("the account running vbatch is not allowed to use gs://team-bucket: grant it roles/storage.objectAdmin on the bucket");
+        .hasMessageContaining("the account running vbatch is not allowed to use gs://team-bucket: grant it roles/storage.objectUser on the bucket");
   }
 }

@@ -155,7 +155,7 @@ class PermissionsDriftTest {
         assertThat(g.type()).as(g.name() + " grants " + g.role() + " beyond a bucket").isEqualTo("google_storage_bucket_iam_member");
       }
     }
-    assertThat(grants).extracting(Grant::role).contains("roles/aiplatform.user", "roles/storage.objectAdmin",
+    assertThat(grants).extracting(Grant::role).contains("roles/aiplatform.user", "roles/storage.objectUser",
         "roles/bigquery.dataEditor", "roles/bigquery.jobUser");
   }
 }
