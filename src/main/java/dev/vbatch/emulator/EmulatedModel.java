@@ -94,18 +94,18 @@ final class EmulatedModel {
     if (faults.hits("row-error", subject)) {
       // A row error worth retrying, as quota and server errors are (a 400 is its own fault).
       return new Answer(null, Faults.unit("code/" + subject) < 0.5
-          ? "Too Many Requests: " + Timeline.errorJson(429, "Resource exhausted. Please try again later. Please refer to"
+          ? "Too Many Requests: " + PredictionLine.errorJson(429, "Resource exhausted. Please try again later. Please refer to"
               + " https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.", "RESOURCE_EXHAUSTED")
-          : "Internal Server Error: " + Timeline.errorJson(500, "Internal error encountered.", "INTERNAL"));
+          : "Internal Server Error: " + PredictionLine.errorJson(500, "Internal error encountered.", "INTERNAL"));
     }
     if (faults.hits("invalid-request", subject)) {
-      return new Answer(null, Timeline.badRequest("Please use a valid role: user, model."));
+      return new Answer(null, PredictionLine.badRequest("Please use a valid role: user, model."));
     }
     Responder.Reading reading;
     try {
       reading = responder.read(request);
     } catch (IOException | RuntimeException e) {
-      return new Answer(null, Timeline.badRequest("Cannot fetch content from the provided URL: " + e.getMessage()));
+      return new Answer(null, PredictionLine.badRequest("Cannot fetch content from the provided URL: " + e.getMessage()));
     }
     Responder.Meta meta = new Responder.Meta(modelVersion, now, subject,
         request.getGenerationConfig().getThinkingConfig().getThinkingBudget(), cachedTokens);

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.aiplatform.v1.BatchPredictionJob;
 import com.google.cloud.aiplatform.v1.CompletionStats;
-import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import com.google.cloud.aiplatform.v1.JobState;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.Status;
 import dev.vbatch.request.ImportRules;
 import dev.vbatch.storage.LocalBlobStore;
@@ -41,9 +38,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Timeline {
   private static final DateTimeFormatter DIR_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter PROCESSED_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
-  private static final JsonFormat.Parser STRICT = JsonFormat.parser();
 
   private final EmulatorConfig config;
   private final Responder responder;
@@ -209,7 +203,8 @@ final class Timeline {
   private void writeRow(java.io.Writer w, EmulatedJob em, Faults faults, Rows rows, long k, String modelVersion, Instant now)
       throws IOException {
     int row = rows.order().get((int) k);
-    ObjectNode line = line(faults, rows.read(row), rows.partKeys().get(rows.fileOf()[row]), modelVersion, now, em.sequence);
+    ObjectNode line = PredictionLine.of(new EmulatedModel(responder, faults), rows.read(row),
+        rows.partKeys().get(rows.fileOf()[row]), modelVersion, now, em.sequence);
     if (line.path("status").asText().isEmpty()) {
       em.succeeded++;
     } else {
@@ -218,85 +213,6 @@ final class Timeline {
     w.write(line.toString());
     w.write('\n');
     em.rowsDone++;
-  }
-
-  private ObjectNode line(Faults faults, String input, java.util.Set<String> partKeys, String modelVersion, Instant now,
-      long sequence) {
-    ObjectNode siblings = Json.object();
-    JsonNode inputLine;
-    try {
-      inputLine = Json.MAPPER.readTree(input);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return failedRow(siblings, now, null, "Invalid JSON payload received. " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
-    }
-    if (!inputLine.isObject()) {
-      return failedRow(siblings, now, null, "Invalid JSON payload received. Each line must be a JSON object with a 'request'.");
-    }
-    // The line's other keys (a custom id, a request table's other columns) are echoed, as the importer stores them.
-    inputLine.fields().forEachRemaining(f -> {
-      if (!List.of("request", "response", "status", "processed_time").contains(f.getKey())) {
-        siblings.set(f.getKey(), Echo.sibling(f.getValue()));
-      }
-    });
-    JsonNode requestJson = inputLine.get("request");
-    if (requestJson == null || !requestJson.isObject()) {
-      return failedRow(siblings, now, null, "Invalid JSON payload received. The line has no 'request' object;"
-          + " each line must be {\"request\": GenerateContentRequest}.");
-    }
-    JsonNode echo = Echo.request(requestJson, partKeys);
-    GenerateContentRequest request;
-    try {
-      GenerateContentRequest.Builder rb = GenerateContentRequest.newBuilder();
-      STRICT.merge(requestJson.toString(), rb);
-      request = rb.build();
-    } catch (InvalidProtocolBufferException e) {
-      return failedRow(siblings, now, echo, "Invalid JSON payload received. " + e.getMessage());
-    }
-    if (request.getContentsCount() == 0) {
-      return failedRow(siblings, now, echo, "Unable to submit request because it has an empty contents field.");
-    }
-    // Faults depend on the seed, the request's content and the job's sequence number, not on the
-    // job's random id or where files were staged: a seeded run is reproduced exactly in any process
-    // and directory, and a request sent again in a later job (a retry) gets a fresh draw, as on Vertex.
-    String key = EmulatedModel.subjectKey(request);
-    String subject = key + "/" + sequence;
-    EmulatedModel.Answer answer = new EmulatedModel(responder, faults).answer(request, key, subject, modelVersion, now);
-    if (answer.response() == null) {
-      return failedRow(siblings, now, echo, null, answer.failure());
-    }
-    ObjectNode line = Json.object();
-    line.put("status", "");
-    line.put("processed_time", PROCESSED_TIME.format(now));
-    line.set("request", echo);
-    line.setAll(siblings);
-    line.set("response", answer.json());
-    return line;
-  }
-
-  /** A failed row: Vertex's status text, the echo when there is one, and no response. */
-  private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, String message) {
-    return failedRow(siblings, now, echo, message, badRequest(message));
-  }
-
-  private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, String message, String status) {
-    ObjectNode line = Json.object();
-    line.put("status", status);
-    line.put("processed_time", PROCESSED_TIME.format(now));
-    if (echo != null) {
-      line.set("request", echo);
-    }
-    line.setAll(siblings);
-    return line;
-  }
-
-  /** A row's 400 status, worded as Vertex words it. */
-  static String badRequest(String message) {
-    return "Bad Request: " + errorJson(400, message, "INVALID_ARGUMENT");
-  }
-
-  static String errorJson(int code, String message, String status) {
-    return "{\"error\": {\"code\": " + code + ", \"message\": " + Json.write(message) + ", \"status\": \"" + status + "\"}}";
   }
 
   private static void end(BatchPredictionJob.Builder b, JobState state, Instant now, int code, String message) {

@@ -47,8 +47,7 @@ public final class BatchRun {
    * Reasons that mean a batch job or the run, not the request, failed (including an online round
    * stopped by online.maxFailed): they earn exit code 4.
    */
-  static final Set<String> JOB_REASONS = Set.of("job-failed", "job-expired", "job-cancelled", "timed-out", "stopped",
-      "job-input-refused", "job-permission", "job-bucket-missing");
+  static final Set<String> JOB_REASONS = Set.of("job-failed", "job-expired", "job-cancelled", "timed-out", "stopped", "job-input-refused", "job-permission", "job-bucket-missing");
 
   private final JobSpec spec;
   private final Backend backend;
