@@ -21,6 +21,20 @@ final class CommonOptions {
   @Option(names = "--stacktrace", description = "Show the stack trace of an unexpected error.")
   boolean stacktrace;
 
+  @Option(names = "--wait-lock", paramLabel = "DURATION", defaultValue = "0s",
+      description = "How long to wait when another vbatch process owns the run or the spec's runs, e.g. 10m "
+          + "(default: ${DEFAULT-VALUE}: exit at once with code 6).")
+  String waitLock;
+
+  /** --wait-lock as a duration. */
+  java.time.Duration waitLock(picocli.CommandLine cmd) {
+    try {
+      return dev.vbatch.util.Durations.parse(waitLock);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(cmd, "--wait-lock: " + e.getMessage());
+    }
+  }
+
   @Option(names = "--home", paramLabel = "DIR",
       description = "Where vbatch keeps run state, local staging and emulator data (default: $VBATCH_HOME or ./.vbatch).")
   Path home;

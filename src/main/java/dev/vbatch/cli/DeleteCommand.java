@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch delete 20261121-030000-1a2b"},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {" 0:every ended job deleted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3})
+    exitCodeList = {" 0:every ended job deleted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L6})
 final class DeleteCommand extends StoredRunCommand {
   DeleteCommand(Context context) {
     super(context);
@@ -27,6 +27,7 @@ final class DeleteCommand extends StoredRunCommand {
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
+    ownRun();
     try (StoredRun stored = open(events, null)) {
       RunState state = stored.state;
       var jobs = stored.backends.backend.jobs();

@@ -8,6 +8,7 @@ public final class ExitCodes {
   public static final int CLOUD = 3;
   public static final int JOB_FAILED = 4;
   public static final int ITEMS_FAILED = 5;
+  public static final int LOCKED = 6;
 
   // The lines of --help's exit code list (picocli's "code:description" form).
   static final String L0 = " 0:every item succeeded";
@@ -17,6 +18,7 @@ public final class ExitCodes {
   static final String L4 = " 4:items were lost to a batch job that failed, was cancelled, expired or timed out, "
       + "or to an online round stopped by online.maxFailed";
   static final String L5 = " 5:the run finished but some items failed or were skipped";
+  static final String L6 = " 6:another vbatch process owns the run (nothing was done; --wait-lock waits for it)";
 
   private ExitCodes() {}
 }

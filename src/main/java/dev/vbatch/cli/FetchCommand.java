@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch fetch 20261121-030000-1a2b", "  vbatch fetch 20261121-030000-1a2b --out /tmp/invoices --json"},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5})
+    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6})
 class FetchCommand extends StoredRunCommand {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Where to write results (default: where 'submit' said).")
   Path out;
@@ -33,6 +33,7 @@ class FetchCommand extends StoredRunCommand {
   public Integer call() throws Exception {
     ConsoleSink events = common.events(commandSpec, context);
     var rules = failOn.rules(commandSpec.commandLine());
+    ownRun();
     try (StoredRun stored = open(events, out)) {
       RunReport report;
       try (Detach detach = Detach.watch(stored.state, commandSpec.commandLine().getErr())) {

@@ -53,6 +53,9 @@ public final class Main {
           + (spec.problems().size() == 1 ? "" : "s") + "):");
       spec.problems().forEach(p -> err.println("  " + p));
       code = ExitCodes.USAGE;
+    } else if (e instanceof dev.vbatch.run.RunLock.Held held) {
+      err.println("error: " + held.getMessage());
+      code = ExitCodes.LOCKED;
     } else if (e instanceof dev.vbatch.request.RequestRefused refused) {
       err.println("error: " + refused.getMessage());
       code = ExitCodes.USAGE;

@@ -23,7 +23,7 @@ import picocli.CommandLine;
 record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions options, Optional<RunState> unfinished,
     JobSpec.Mode mode, JobSpec.Mode retryMode) {
   static NewRun prepare(CommandLine cmd, NewRunOptions job, CommonOptions common, Context context, EventSink events)
-      throws SpecException, IOException {
+      throws SpecException, IOException, dev.vbatch.run.RunLock.Held, InterruptedException {
     JobSpec spec = SpecReader.read(job.specFile, context.env());
     spec.warnings().forEach(events::warn);
     if (job.retryRounds != null && (job.retryRounds < 0 || job.retryRounds > 10)) {
@@ -41,11 +41,16 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     }
     Path outDir = job.out != null ? job.out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
     Path home = common.home(context.env());
+    // One process at a time looks for this spec's unfinished run and drives it.
+    java.time.Duration wait = common.waitLock(cmd);
+    dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofSpec(home, spec.file()), "the runs of " + spec.file(), wait,
+        context.time());
     Optional<RunState> unfinished = Optional.empty();
     if (spec.isChain()) {
       Optional<String> chain = job.fresh ? Optional.empty() : ChainRun.unfinished(home, spec.file());
       chain.ifPresent(id -> events.info("resuming chain " + id + " (use --new to start over instead)"));
       String chainId = chain.orElseGet(() -> BatchRun.newRunId(context.time().now(), new Random()));
+      dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofRun(home, chainId), "run " + chainId, wait, context.time());
       return new NewRun(spec, outDir, home, chainId, job, Optional.empty(), mode, retryMode);
     }
     if (!job.fresh) {
@@ -62,6 +67,7 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
       }
     }
     String runId = unfinished.map(s -> s.runId).orElseGet(() -> BatchRun.newRunId(context.time().now(), new Random()));
+    dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofRun(home, runId), "run " + runId, wait, context.time());
     return new NewRun(spec, outDir, home, runId, job, unfinished, mode, retryMode);
   }
 

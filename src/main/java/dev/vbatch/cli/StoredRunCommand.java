@@ -34,6 +34,12 @@ abstract class StoredRunCommand implements Callable<Integer> {
     return home().resolve("runs").resolve(runId).resolve("state.json");
   }
 
+  /** Takes the run for this process: a command that changes a run calls it before anything else. */
+  void ownRun() throws Exception {
+    dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofRun(home(), runId), "run " + runId,
+        common.waitLock(commandSpec.commandLine()), context.time());
+  }
+
   /** Reopens the run with its spec and backend; {@code out} overrides where results go (null keeps the run's). */
   StoredRun open(ConsoleSink events, Path out) throws Exception {
     return StoredRun.open(commandSpec.commandLine(), home(), runId, out, emulator.config(commandSpec), endpoint.value, context, events);
