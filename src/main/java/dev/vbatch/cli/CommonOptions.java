@@ -36,7 +36,8 @@ final class CommonOptions {
   }
 
   @Option(names = "--home", paramLabel = "DIR",
-      description = "Where vbatch keeps run state, local staging and emulator data (default: $VBATCH_HOME or ./.vbatch).")
+      description = "Where vbatch keeps run state, local staging and emulator data (default: $VBATCH_HOME, else ~/.vbatch, "
+          + "whatever the current directory, so a run started anywhere is resumed from anywhere).")
   Path home;
 
   @Option(names = "--state", paramLabel = "GS_URI",
@@ -49,13 +50,21 @@ final class CommonOptions {
     return home(home, env);
   }
 
-  /** --home if given, else $VBATCH_HOME, else ./.vbatch. */
+  /**
+   * --home if given, else $VBATCH_HOME, else ~/.vbatch: one place per user, as Maven keeps ~/.m2 and
+   * gcloud ~/.config/gcloud, not the current directory, where a run interrupted in one directory
+   * could not be resumed from another (its spec would start a second, paid run).
+   */
   static Path home(Path option, Map<String, String> env) {
     if (option != null) {
       return option;
     }
     String fromEnv = env.get("VBATCH_HOME");
-    return Path.of(fromEnv == null || fromEnv.isBlank() ? ".vbatch" : fromEnv);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv);
+    }
+    String user = env.getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(user == null || user.isBlank() ? System.getProperty("user.home") : user, ".vbatch");
   }
 
   /** The renderer of the core's events on the command's stderr, as these options ask. */

@@ -18,6 +18,8 @@ public final class ExitCodes {
   static final String L4 = " 4:items were lost to a batch job that failed, was cancelled, expired or timed out, "
       + "or to an online round stopped by online.maxFailed";
   static final String L5 = " 5:the run finished but some items failed or were skipped";
+  static final String L130 = "130:interrupted (Ctrl+C, SIGTERM): the run is detached, not lost; its jobs keep running "
+      + "and 'vbatch resume RUN' takes it up";
   static final String L6 = " 6:another vbatch process owns the run (nothing was done; --wait-lock waits for it)";
 
   private ExitCodes() {}

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch fetch 20261121-030000-1a2b", "  vbatch fetch 20261121-030000-1a2b --out /tmp/invoices --json"},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6})
+    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6, ExitCodes.L130})
 class FetchCommand extends StoredRunCommand {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Where to write results (default: where 'submit' said).")
   Path out;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch runs --unfinished", "  vbatch resume 20261121-030000-1a2b"},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6})
+    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6, ExitCodes.L130})
 final class ResumeCommand extends FetchCommand {
   ResumeCommand(Context context) {
     super(context);

@@ -145,6 +145,10 @@ public final class SpecReader {
     if (backend == JobSpec.Backend.VERTEX && staging.isEmpty()) {
       problems.error("staging", "is missing; the vertex backend needs a gs://BUCKET/PREFIX to stage requests and read predictions");
     }
+    if (backend == JobSpec.Backend.EMULATOR && staging.isPresent() && staging.get().contains("://")) {
+      problems.error("staging", "is '" + staging.get() + "', and the emulator backend stages to a local directory; give a "
+          + "directory (or leave staging out for HOME/staging), or set project: to run on Vertex AI");
+    }
     if (backend == JobSpec.Backend.EMULATOR && input.files().flatMap(InputSpec.Files::cloudRoot).isPresent()) {
       problems.error("input.files", "is a gs:// prefix, and the emulator backend reads local files only; set backend: vertex "
           + "(with project and staging), or copy the files down and give their directory");

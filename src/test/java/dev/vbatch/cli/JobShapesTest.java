@@ -157,6 +157,7 @@ class JobShapesTest {
     CliHarness.Result r = cli.run("run", "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("Examples:").contains("--emulator-fault").contains("Exit codes:")
-        .contains("5   the run finished but some items failed or were skipped");
+        .contains("5    the run finished but some items failed or were skipped").contains("6    another vbatch process owns the run")
+        .contains("130   interrupted (Ctrl+C, SIGTERM): the run is detached, not lost");
   }
 }
