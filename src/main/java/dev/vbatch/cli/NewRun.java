@@ -40,10 +40,10 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
       }
     }
     Path outDir = job.out != null ? job.out : spec.output().orElse(Path.of("vbatch-out", spec.name()));
-    OutputCheck.writableDirectory(cmd, job.out != null ? "--out" : spec.output().isPresent() ? spec.file() + ": output"
-        : "the output directory", outDir);
-    spec.input().files().filter(f -> f.cloudRoot().isEmpty()).ifPresent(f ->
-        OutputCheck.outsideInputs(cmd, job.out != null ? "--out" : "the output directory", outDir, f.root(), f.recursive()));
+    String outputNamed = job.out != null ? "--out" : spec.output().isPresent() ? spec.file() + ": output" : "the output directory";
+    OutputCheck.writableDirectory(cmd, outputNamed, outDir);
+    spec.input().files().filter(f -> f.cloudRoot().isEmpty())
+        .ifPresent(f -> OutputCheck.outsideInputs(cmd, outputNamed, outDir, f.root(), f.recursive()));
     Path home = common.home(context.env());
     // One process at a time looks for this spec's unfinished run and drives it.
     java.time.Duration wait = common.waitLock(cmd);

@@ -15,19 +15,17 @@ import java.io.IOException;
  */
 final class EmulatedModel {
   /**
-   * An answer: a response, or an INVALID_ARGUMENT error with its message. {@code finishReason}, when
+   * An answer: a response, or why the row failed. {@code finishReason}, when
    * set, is written in place of the response's (for values this proto version lacks, such as
    * IMAGE_SAFETY); {@code withoutTotal} leaves totalTokenCount out, as some real rows do.
    */
-  record Answer(GenerateContentResponse response, String failure, String finishReason, boolean withoutTotal) {
-    Answer(GenerateContentResponse response, String failure) {
-      this(response, failure, null, false);
+  record Answer(GenerateContentResponse response, RowFailure failure, String finishReason, boolean withoutTotal) {
+    Answer(GenerateContentResponse response) {
+      this(response, null, null, false);
     }
 
-    /** The message inside a failed row's status, for an online call's error. */
-    String errorMessage() {
-      var m = java.util.regex.Pattern.compile("\"message\": (\"(?:[^\"\\\\]|\\\\.)*\")").matcher(failure);
-      return m.find() ? dev.vbatch.util.Json.read(m.group(1)).asText() : failure;
+    Answer(RowFailure failure) {
+      this(null, failure, null, false);
     }
 
     /** The response as Vertex writes it in a predictions line: camelCase, keys sorted. */
@@ -93,19 +91,19 @@ final class EmulatedModel {
       int cachedTokens) {
     if (faults.hits("row-error", subject)) {
       // A row error worth retrying, as quota and server errors are (a 400 is its own fault).
-      return new Answer(null, Faults.unit("code/" + subject) < 0.5
-          ? "Too Many Requests: " + PredictionLine.errorJson(429, "Resource exhausted. Please try again later. Please refer to"
-              + " https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.", "RESOURCE_EXHAUSTED")
-          : "Internal Server Error: " + PredictionLine.errorJson(500, "Internal error encountered.", "INTERNAL"));
+      return new Answer(Faults.unit("code/" + subject) < 0.5
+          ? new RowFailure(429, "RESOURCE_EXHAUSTED", "Resource exhausted. Please try again later. Please refer to"
+              + " https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.")
+          : new RowFailure(500, "INTERNAL", "Internal error encountered."));
     }
     if (faults.hits("invalid-request", subject)) {
-      return new Answer(null, PredictionLine.badRequest("Please use a valid role: user, model."));
+      return new Answer(RowFailure.badRequest("Please use a valid role: user, model."));
     }
     Responder.Reading reading;
     try {
       reading = responder.read(request);
     } catch (IOException | RuntimeException e) {
-      return new Answer(null, PredictionLine.badRequest("Cannot fetch content from the provided URL: " + e.getMessage()));
+      return new Answer(RowFailure.badRequest("Cannot fetch content from the provided URL: " + e.getMessage()));
     }
     Responder.Meta meta = new Responder.Meta(modelVersion, now, subject,
         request.getGenerationConfig().getThinkingConfig().getThinkingBudget(), cachedTokens);
@@ -158,7 +156,7 @@ final class EmulatedModel {
       r.setPromptFeedback(GenerateContentResponse.PromptFeedback.newBuilder()
           .setBlockReason(GenerateContentResponse.PromptFeedback.BlockedReason.SAFETY)
           .setBlockReasonMessage("The prompt was blocked due to safety.").addSafetyRatings(rating));
-      return new Answer(r.build(), null);
+      return new Answer(r.build());
     }
     Candidate.FinishReason[] reasons = {Candidate.FinishReason.SAFETY, Candidate.FinishReason.PROHIBITED_CONTENT,
         Candidate.FinishReason.MODEL_ARMOR, Candidate.FinishReason.SAFETY};

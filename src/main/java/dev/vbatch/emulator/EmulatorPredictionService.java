@@ -112,7 +112,7 @@ final class EmulatorPredictionService extends PredictionServiceGrpc.PredictionSe
             observer.onNext(a.response());
             observer.onCompleted();
           }
-          : () -> observer.onError(Status.INVALID_ARGUMENT.withDescription(a.errorMessage()).asRuntimeException());
+          : () -> observer.onError(Status.INVALID_ARGUMENT.withDescription(a.failure().message()).asRuntimeException());
     }
     long delay = latencyNanos();
     if (delay <= 0) {

@@ -69,7 +69,7 @@ final class PredictionLine {
     String subject = key + "/" + sequence;
     EmulatedModel.Answer answer = model.answer(request, key, subject, modelVersion, now);
     if (answer.response() == null) {
-      return failedRow(siblings, now, echo, null, answer.failure());
+      return failedRow(siblings, now, echo, answer.failure());
     }
     ObjectNode line = Json.object();
     line.put("status", "");
@@ -82,12 +82,12 @@ final class PredictionLine {
 
   /** A failed row: Vertex's status text, the echo when there is one, and no response. */
   private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, String message) {
-    return failedRow(siblings, now, echo, message, badRequest(message));
+    return failedRow(siblings, now, echo, RowFailure.badRequest(message));
   }
 
-  private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, String message, String status) {
+  private static ObjectNode failedRow(ObjectNode siblings, Instant now, JsonNode echo, RowFailure failure) {
     ObjectNode line = Json.object();
-    line.put("status", status);
+    line.put("status", failure.statusText());
     line.put("processed_time", PROCESSED_TIME.format(now));
     if (echo != null) {
       line.set("request", echo);
@@ -95,14 +95,4 @@ final class PredictionLine {
     line.setAll(siblings);
     return line;
   }
-
-  /** A row's 400 status, worded as Vertex words it. */
-  static String badRequest(String message) {
-    return "Bad Request: " + errorJson(400, message, "INVALID_ARGUMENT");
-  }
-
-  static String errorJson(int code, String message, String status) {
-    return "{\"error\": {\"code\": " + code + ", \"message\": " + Json.write(message) + ", \"status\": \"" + status + "\"}}";
-  }
-
 }

@@ -149,7 +149,7 @@ final class Timeline {
   private void process(BatchPredictionJob.Builder b, EmulatedJob em, Rows rows, long target, Instant now)
       throws IOException {
     String modelVersion = b.getModel().substring(b.getModel().lastIndexOf('/') + 1) + " (vbatch emulator)";
-    Faults faults = new Faults(config.withFaults(em.faults, em.seed));
+    EmulatedModel model = new EmulatedModel(responder, new Faults(config.withFaults(em.faults, em.seed)));
     if (!em.outputDirectory.startsWith("file:")) {
       // Cloud Storage objects cannot be appended to: each advance writes the rows it processed as a
       // file of its own, as Vertex splits its output into several predictions files. A table is
@@ -159,7 +159,7 @@ final class Timeline {
           : em.outputDirectory + String.format("/predictions_%05d.jsonl", em.outputFiles);
       try (var w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(output(uri), StandardCharsets.UTF_8))) {
         for (long k = em.rowsDone; k < target; k++) {
-          writeRow(w, em, faults, rows, k, modelVersion, now);
+          writeRow(w, em, model, rows, k, modelVersion, now);
         }
       }
       return;
@@ -178,7 +178,7 @@ final class Timeline {
     }
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (long k = em.rowsDone; k < target; k++) {
-        writeRow(w, em, faults, rows, k, modelVersion, now);
+        writeRow(w, em, model, rows, k, modelVersion, now);
       }
     }
     em.outputBytes = Files.size(out);
@@ -200,10 +200,10 @@ final class Timeline {
     }
   }
 
-  private void writeRow(java.io.Writer w, EmulatedJob em, Faults faults, Rows rows, long k, String modelVersion, Instant now)
+  private void writeRow(java.io.Writer w, EmulatedJob em, EmulatedModel model, Rows rows, long k, String modelVersion, Instant now)
       throws IOException {
     int row = rows.order().get((int) k);
-    ObjectNode line = PredictionLine.of(new EmulatedModel(responder, faults), rows.read(row),
+    ObjectNode line = PredictionLine.of(model, rows.read(row),
         rows.partKeys().get(rows.fileOf()[row]), modelVersion, now, em.sequence);
     if (line.path("status").asText().isEmpty()) {
       em.succeeded++;

@@ -162,7 +162,12 @@ public final class PredictionDecoder {
       return new Decoded(key, Outcome.failed("invalid-response", "the response cannot be read as a GenerateContentResponse: "
           + e.getMessage(), Usage.NONE), null, other);
     }
-    return new Decoded(key, outcome(b.build(), FinishReasons.named(line, responseStart, responseEnd)), null, other);
+    GenerateContentResponse response = b.build();
+    // A finishReason newer than this proto reads as unspecified: only then is its name looked up in the bytes.
+    boolean unnamed = response.getCandidatesCount() > 0
+        && (response.getCandidates(0).getFinishReason() == Candidate.FinishReason.FINISH_REASON_UNSPECIFIED
+            || response.getCandidates(0).getFinishReason() == Candidate.FinishReason.UNRECOGNIZED);
+    return new Decoded(key, outcome(response, unnamed ? FinishReasons.named(line, responseStart, responseEnd) : null), null, other);
   }
 
   /** The outcome of one response, whether it came from a batch job's output or an online call. */

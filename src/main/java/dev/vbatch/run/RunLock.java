@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,19 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * it when the process dies, however it dies. The file says who holds it (host, pid, since when).
  */
 public final class RunLock {
-  /** Locks this process holds: kept reachable, since a collected channel would release its lock. */
-  private static final Set<RunLock> HELD = ConcurrentHashMap.newKeySet();
+  /** Locks this process holds, by file: kept reachable, since a collected channel would release its lock. */
+  private static final Map<Path, FileLock> HELD = new ConcurrentHashMap<>();
   private static final Duration POLL = Duration.ofMillis(250);
 
-  private final Path file;
-  private final FileChannel channel;
-  private final FileLock lock;
-
-  private RunLock(Path file, FileChannel channel, FileLock lock) {
-    this.file = file;
-    this.channel = channel;
-    this.lock = lock;
-  }
+  private RunLock() {}
 
   /** Another process owns what was to be locked. */
   public static final class Held extends Exception {
@@ -52,10 +44,8 @@ public final class RunLock {
   public static void acquire(Path file, String what, Duration wait, TimeSource time)
       throws IOException, Held, InterruptedException {
     Path absolute = file.toAbsolutePath().normalize();
-    for (RunLock held : HELD) {
-      if (held.file.equals(absolute)) {
-        return;
-      }
+    if (HELD.containsKey(absolute)) {
+      return;
     }
     Files.createDirectories(absolute.getParent());
     Instant until = time.now().plus(wait);
@@ -72,7 +62,7 @@ public final class RunLock {
         channel.write(ByteBuffer.wrap(holder), 0);
         channel.truncate(holder.length);
         channel.force(false);
-        HELD.add(new RunLock(absolute, channel, lock));
+        HELD.put(absolute, lock);
         return;
       }
       channel.close();
