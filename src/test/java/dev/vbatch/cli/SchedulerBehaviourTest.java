@@ -16,8 +16,9 @@ class SchedulerBehaviourTest {
   @TempDir Path tmp;
 
   private CliHarness.Result runAllFailing(String home, String... extra) {
-    String[] args = new String[6 + extra.length];
-    String[] base = {"run", SPEC, "--emulator-fault", "row-error=1", "--retry-rounds", "0"};
+    // --out in the test's folder: the spec's default output is in the checkout, where the README's sample writes.
+    String[] base = {"run", SPEC, "--emulator-fault", "row-error=1", "--retry-rounds", "0", "--out", tmp.resolve(home + "-out").toString()};
+    String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
     CliHarness cli = new CliHarness(tmp.resolve(home));
@@ -50,7 +51,8 @@ class SchedulerBehaviourTest {
   void underCloudRunEveryStderrLineIsJsonWithASeverity() {
     CliHarness cli = new CliHarness(tmp.resolve("e"));
     cli.env = Map.of("CLOUD_RUN_JOB", "nightly-invoices");
-    CliHarness.Result r = cli.run("run", SPEC, "--emulator-fault", "row-error=1", "--retry-rounds", "0", "--fail-on", "failed>50%");
+    CliHarness.Result r = cli.run("run", SPEC, "--emulator-fault", "row-error=1", "--retry-rounds", "0", "--fail-on", "failed>50%",
+        "--out", tmp.resolve("e-out").toString());
     assertThat(r.exit()).isEqualTo(ExitCodes.ITEMS_FAILED);
     assertThat(r.err()).doesNotContain("\r");
     assertThat(r.err().lines().toList()).isNotEmpty().allSatisfy(line -> {
