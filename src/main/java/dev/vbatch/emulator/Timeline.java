@@ -241,7 +241,7 @@ final class Timeline {
         Path copy = inputCache.resolve(jobId + "-" + i + ".jsonl");
         if (!Files.exists(copy)) {
           Files.createDirectories(inputCache);
-          Path tmp = Files.createTempFile(inputCache, ".copy", ".tmp");
+          Path tmp = dev.vbatch.util.AtomicFiles.newTemp(inputCache, ".copy");
           try (var in = this.uris.open(uri)) {
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
           }

@@ -36,9 +36,13 @@ public final class LocalBlobStore implements BlobStore {
   public void upload(Path source, String path, String contentType) throws IOException {
     Path target = root.resolve(path);
     Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".upload", ".tmp");
+    Path tmp = dev.vbatch.util.AtomicFiles.newTemp(target.getParent(), ".upload");
     try {
-      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw dev.vbatch.util.AtomicFiles.failed(target, e);
+      }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
@@ -49,17 +53,35 @@ public final class LocalBlobStore implements BlobStore {
   public OutputStream create(String path, String contentType) throws IOException {
     Path target = root.resolve(path);
     Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".write", ".tmp");
+    Path tmp = dev.vbatch.util.AtomicFiles.newTemp(target.getParent(), ".write");
     OutputStream out = Files.newOutputStream(tmp);
+    // A write that fails (a full disk) leaves nothing behind: the partial file is deleted, never
+    // renamed into place where a job would read half a shard.
     return new java.io.FilterOutputStream(out) {
+      private boolean failed;
+
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
+        try {
+          out.write(b, off, len);
+        } catch (IOException e) {
+          failed = true;
+          throw dev.vbatch.util.AtomicFiles.failed(target, e);
+        }
       }
 
       @Override
       public void close() throws IOException {
-        super.close();
+        try {
+          super.close();
+        } catch (IOException e) {
+          failed = true;
+          throw dev.vbatch.util.AtomicFiles.failed(target, e);
+        } finally {
+          if (failed) {
+            Files.deleteIfExists(tmp);
+          }
+        }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
     };

@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /** Writes a file so that readers see the old content or the new one, never a torn one. */
 public final class AtomicFiles {
@@ -43,10 +44,12 @@ public final class AtomicFiles {
   public static void write(Path target, Writer writer, boolean notify) throws IOException {
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+    Path tmp = newTemp(parent, "." + target.getFileName());
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
         writer.writeTo(out);
+      } catch (IOException e) {
+        throw failed(target, e);
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -62,6 +65,36 @@ public final class AtomicFiles {
       }
     }
   }
+
+  /**
+   * A new empty file beside the target whose name no one else uses. Unlike Files.createTempFile it
+   * is created with the user's umask (createTempFile makes every file 0600, which the renamed result
+   * then keeps).
+   */
+  public static Path newTemp(Path dir, String prefix) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve(prefix + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+      try {
+        return Files.createFile(tmp);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * A write that failed, as a message a person can act on: the file, the cause in the system's own
+   * words (No space left on device), and that the previous content (or none) is what is left.
+   */
+  public static IOException failed(Path target, IOException e) {
+    String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String kept = Files.exists(target) ? "its previous content is kept" : "nothing of it was kept";
+    return new IOException("cannot write " + target + ": " + cause + " (" + kept + ")", e);
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   public static void writeString(Path target, String content) {
     try {
