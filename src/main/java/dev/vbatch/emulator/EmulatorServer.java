@@ -38,6 +38,7 @@ public final class EmulatorServer implements AutoCloseable {
   public static EmulatorServer start(int port, Path dataDir, EmulatorConfig config, TimeSource time, UriStore uris)
       throws IOException {
     Files.createDirectories(dataDir);
+    keepFontCacheIn(dataDir.resolve("font-cache"));
     Faults faults = new Faults(config);
     Responder responder = new Responder(uri -> {
       try (var in = uris.open(uri)) {
@@ -87,6 +88,18 @@ public final class EmulatorServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * PDFBox writes the font cache it builds when it extracts a PDF's text into the user's home
+   * (~/.pdfbox.cache) unless told where; the emulator keeps it with its own data. A place the user
+   * chose with -Dpdfbox.fontcache is left alone.
+   */
+  private static void keepFontCacheIn(Path dir) throws IOException {
+    if (System.getProperty("pdfbox.fontcache") == null) {
+      Files.createDirectories(dir);
+      System.setProperty("pdfbox.fontcache", dir.toString());
     }
   }
 }
