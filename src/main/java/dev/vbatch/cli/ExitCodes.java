@@ -9,6 +9,7 @@ public final class ExitCodes {
   public static final int JOB_FAILED = 4;
   public static final int ITEMS_FAILED = 5;
   public static final int LOCKED = 6;
+  public static final int EMPTY = 7;
 
   // The lines of --help's exit code list (picocli's "code:description" form).
   static final String L0 = " 0:every item succeeded";
@@ -21,6 +22,9 @@ public final class ExitCodes {
   static final String L130 = "130:interrupted (Ctrl+C, SIGTERM): the run is detached, not lost; its jobs keep running "
       + "and 'vbatch resume RUN' takes it up";
   static final String L6 = " 6:another vbatch process owns the run (nothing was done; --wait-lock waits for it)";
+
+  static final String L7 = " 7:no input item was found, or the patterns excluded every one (nothing was sent; "
+      + "--allow-empty accepts an empty night)";
 
   private ExitCodes() {}
 }

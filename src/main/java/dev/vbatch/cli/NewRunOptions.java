@@ -25,6 +25,11 @@ final class NewRunOptions {
       description = "Rounds of resending requests that failed for a retryable reason (default: the spec's retry.rounds, else 2).")
   Integer retryRounds;
 
+  @Option(names = "--allow-empty",
+      description = "Finish with exit 0 when no input item is found (by default that is exit 7, so a scheduler does "
+          + "not read an empty night as success); as input.allowEmpty: true in the spec.")
+  boolean allowEmpty;
+
   @Option(names = "--mode", paramLabel = "MODE",
       description = "batch, online or auto: how requests are sent, retry rounds included (default: the spec's 'mode', "
           + "else batch). Online calls answer at once at the full price; auto sends a round online when it has fewer "

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  vbatch plan jobs/sample-invoices/job.yaml", "  vbatch plan jobs/sample-invoices/job.yaml --json | jq .cost"},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {" 0:the plan was made", ExitCodes.L1, ExitCodes.L2})
+    exitCodeList = {" 0:the plan was made", ExitCodes.L1, ExitCodes.L2, ExitCodes.L7})
 final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec commandSpec;
 
@@ -45,6 +45,10 @@ final class PlanCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, e.g. jobs/sample-invoices/job.yaml.")
   Path specFile;
+
+  @picocli.CommandLine.Option(names = "--allow-empty",
+      description = "Exit 0 when no input item is found (by default exit 7), as input.allowEmpty: true.")
+  boolean allowEmpty;
 
   private final Context context;
 
@@ -57,6 +61,9 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter stdout = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
     JobSpec spec = SpecReader.read(specFile, context.env());
+    if (allowEmpty) {
+      spec = spec.withInput(spec.input().withAllowEmpty(true));
+    }
     spec.warnings().forEach(events::warn);
     Plan plan = PlanStep.run(spec, Backends.inputs(spec), events);
     String stagingRoot = spec.staging().orElse(common.home(context.env()).resolve("staging").toAbsolutePath().toString());

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
       "  vbatch run jobs/sample-invoices/job.yaml --mode online --emulator-latency 200ms",
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6, ExitCodes.L130})
+    exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6, ExitCodes.L7, ExitCodes.L130})
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec commandSpec;
 

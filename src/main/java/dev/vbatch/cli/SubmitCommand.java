@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "  vbatch fetch $RUN --out out/invoices",
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {" 0:submitted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L6, ExitCodes.L130})
+    exitCodeList = {" 0:submitted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L6, ExitCodes.L7, ExitCodes.L130})
 final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec commandSpec;
 

@@ -4,6 +4,7 @@ import dev.vbatch.event.Event;
 import dev.vbatch.event.EventSink;
 import dev.vbatch.input.Discovery;
 import dev.vbatch.input.ItemInspector;
+import dev.vbatch.input.NoItems;
 import dev.vbatch.input.PlannedItem;
 import dev.vbatch.input.RemoteObjects;
 import dev.vbatch.spec.JobSpec;
@@ -31,7 +32,11 @@ public final class PlanStep {
 
   /** As above; inputs given as gs:// URIs are listed and looked up through {@code cloud}. */
   public static Plan run(JobSpec spec, RemoteObjects cloud, EventSink events) throws IOException {
+    events.emit(new Event.Stage("plan"));
     List<PlannedItem> found = Discovery.discover(spec.input(), cloud);
+    if (found.isEmpty() && !spec.input().allowEmpty()) {
+      throw NoItems.explain(spec.input(), spec.file(), cloud);
+    }
     ItemInspector inspector = new ItemInspector(spec.limits().maxInlineTextBytes(), cloud);
     List<PlannedItem> inspected = new ArrayList<>(found.size());
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -60,7 +65,7 @@ public final class PlanStep {
       pool.shutdownNow();
     }
     if (found.isEmpty()) {
-      events.warn("no input items were found; check input in " + spec.file());
+      events.warn("no input items were found (allowed by --allow-empty); check input in " + spec.file());
     }
     return new Plan(spec, List.copyOf(inspected));
   }

@@ -63,7 +63,7 @@ final class InputReader {
       problems.error("input", "must be a mapping with 'files' or 'table'");
       return empty;
     }
-    problems.unknownKeys(node, Set.of("files", "table", "sample", "seed", "limit"), "input.");
+    problems.unknownKeys(node, Set.of("files", "table", "sample", "seed", "limit", "allowEmpty"), "input.");
     Optional<InputSpec.Files> files = Optional.empty();
     Optional<InputSpec.Table> table = Optional.empty();
     if (node.has("files") && node.has("table")) {
@@ -85,7 +85,15 @@ final class InputReader {
         problems.error("input.seed", "is '" + node.get("seed").asText() + "'; it must be a whole number");
       }
     }
-    return new InputSpec(files, table, sample, seed, limit);
+    boolean allowEmpty = false;
+    if (node.has("allowEmpty")) {
+      if (node.get("allowEmpty").isBoolean()) {
+        allowEmpty = node.get("allowEmpty").asBoolean();
+      } else {
+        problems.error("input.allowEmpty", "is '" + node.get("allowEmpty").asText() + "'; it must be true or false");
+      }
+    }
+    return new InputSpec(files, table, sample, seed, limit, allowEmpty);
   }
 
   private Optional<Integer> positive(JsonNode node, String key) {
@@ -300,7 +308,8 @@ final class InputReader {
     promptVariables.stream().filter(v -> !builtIn.contains(v) && !v.contains(".") && !columns.contains(v)).sorted().forEach(columns::add);
     InputSpec.Table withColumns = new InputSpec.Table(t.path(), t.format(), List.copyOf(columns), t.textColumn(), t.fileColumn(),
         t.idColumn(), t.bigquery());
-    return new InputSpec(input.files(), Optional.of(withColumns), input.sample(), input.seed(), input.limit());
+    return new InputSpec(input.files(), Optional.of(withColumns), input.sample(), input.seed(), input.limit(),
+        input.allowEmpty());
   }
 
   private Optional<String> column(JsonNode node, String key, List<String> columns) {

@@ -7,13 +7,24 @@ import java.util.Optional;
 /**
  * Where the items of a job come from: files under a directory or a gs:// prefix (or matching a
  * glob), or the rows of a CSV or JSONL table. Sampling and limits apply after discovery, in a stable order.
+ * Finding no item is an error unless {@code allowEmpty}: a scheduler must not read an empty night as success.
  */
 public record InputSpec(
     Optional<Files> files,
     Optional<Table> table,
     Optional<Integer> sample,
     long seed,
-    Optional<Integer> limit) {
+    Optional<Integer> limit,
+    boolean allowEmpty) {
+
+  public InputSpec(Optional<Files> files, Optional<Table> table, Optional<Integer> sample, long seed, Optional<Integer> limit) {
+    this(files, table, sample, seed, limit, false);
+  }
+
+  /** The same input, with an empty night accepted (input.allowEmpty, --allow-empty) or not. */
+  public InputSpec withAllowEmpty(boolean allow) {
+    return new InputSpec(files, table, sample, seed, limit, allow);
+  }
 
   /**
    * Files under {@code root}; {@code glob} (relative to root) when the path had wildcards. With

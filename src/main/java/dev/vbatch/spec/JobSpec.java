@@ -60,6 +60,13 @@ public record JobSpec(
         online, warnings, List.copyOf(chain));
   }
 
+  /** The same spec with another input (an option on the command line that changes it). */
+  public JobSpec withInput(InputSpec other) {
+    return new JobSpec(file, name, model, backend, project, location, other, system, user, schemaFile, resultSchema,
+        responseSchema, generation, safety, labels, staging, stagingDataset, output, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
+        online, warnings, steps);
+  }
+
   /**
    * How a round's requests are sent: as batch jobs (half the price, queued), as concurrent online
    * generateContent calls (at once, full price), or chosen per round by its size.
