@@ -262,6 +262,34 @@ public final class Discovery {
     };
   }
 
+  /**
+   * A CSV row that cannot be read, in the terms of the file (values, columns, quotes), not of the
+   * parser: its messages carry source excerpts and internal names.
+   */
+  static String csvProblem(RuntimeException e, com.fasterxml.jackson.core.FormatSchema schema) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String message = cause instanceof com.fasterxml.jackson.core.JsonProcessingException p
+        ? p.getOriginalMessage() : String.valueOf(cause.getMessage());
+    String columns = schema instanceof CsvSchema csv && csv.size() > 0
+        ? " (" + csv.size() + ": " + String.join(", ", csv.getColumnNames()) + ")" : "";
+    if (message.startsWith("Too many entries")) {
+      return "has more values than the header has columns" + columns + "; quote a value that holds a comma";
+    }
+    if (message.contains("Missing closing quote")) {
+      return "has a quote (\") that is never closed, so the rest of the file is read as one value; close it or "
+          + "double a quote inside a quoted value (\"\")";
+    }
+    return "cannot be read as CSV: " + message.lines().findFirst().orElse("").replaceAll(" \\(value #.*$", "");
+  }
+
+  /** A JSONL line that is not JSON: the column and what was found, without the parser's excerpt. */
+  static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+    String message = e.getOriginalMessage().lines().findFirst().orElse("");
+    String found = message.replaceFirst(": was expecting.*$", "").replaceFirst("\\s*\\(for .*$", "");
+    String column = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+    return "is not valid JSON" + column + ": " + found + "; each line must be one JSON object";
+  }
+
   private static List<RawRow> rows(InputSpec.Table spec) throws IOException {
     List<RawRow> rows = new ArrayList<>();
     if (spec.format() == InputSpec.Format.CSV) {
@@ -276,7 +304,7 @@ public final class Discovery {
             it.next().forEach((k, v) -> values.put(k.trim(), v));
             rows.add(new RawRow(line, values, null));
           } catch (RuntimeException e) {
-            rows.add(new RawRow(line, Map.of(), "cannot be parsed as CSV: " + e.getMessage()));
+            rows.add(new RawRow(line, Map.of(), csvProblem(e, it.getParserSchema())));
           }
         }
       }
@@ -299,8 +327,8 @@ public final class Discovery {
           Map<String, String> values = new LinkedHashMap<>();
           node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
           rows.add(new RawRow(line, values, null));
-        } catch (IOException e) {
-          rows.add(new RawRow(line, Map.of(), "is not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          rows.add(new RawRow(line, Map.of(), jsonProblem(e)));
         }
       }
     }

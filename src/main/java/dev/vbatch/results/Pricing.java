@@ -34,6 +34,13 @@ public final class Pricing {
         : Optional.of(new Rates(best.path("input").asDouble(), best.path("output").asDouble()));
   }
 
+  /** The models the table prices, which are the models vbatch knows. */
+  public static java.util.List<String> knownModels() {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    TABLE.path("models").fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   public static double batchDiscount() {
     return TABLE.path("batchDiscount").asDouble(0.5);
   }

@@ -56,7 +56,12 @@ public final class SpecReader {
   private JobSpec read() throws SpecException {
     JsonNode root;
     try {
-      root = Json.YAML.readTree(Files.readString(file));
+      String text = Files.readString(file);
+      Optional<String> twice = YamlKeys.duplicate(text);
+      if (twice.isPresent()) {
+        throw new SpecException(List.of(file + ": " + twice.get()));
+      }
+      root = Json.YAML.readTree(text);
     } catch (NoSuchFileException e) {
       throw new SpecException(List.of(file + ": no such file; give the path to a job.yaml"));
     } catch (JsonProcessingException e) {
@@ -81,7 +86,7 @@ public final class SpecReader {
 
   private JobSpec readOne(JsonNode root, Set<String> stepPrefixes) {
     String name = text(root, "name").orElse(defaultName());
-    if (!name.matches("[a-z][a-z0-9_-]{0,62}")) {
+    if (root.has("name") && !name.matches("[a-z][a-z0-9_-]{0,62}")) {
       problems.error("name", "is '" + name + "'; use 1 to 63 lowercase letters, digits, '-' or '_', starting with a letter (it becomes a Vertex label)");
     }
     String model = text(root, "model").orElse("");
@@ -89,6 +94,10 @@ public final class SpecReader {
       problems.error("model", "is missing; name a Gemini model such as gemini-2.5-flash");
     } else if (!model.matches("[A-Za-z0-9][A-Za-z0-9._@/-]*")) {
       problems.error("model", "is '" + model + "'; use a model id such as gemini-2.5-flash or a full publishers/google/models/... name");
+    } else if (dev.vbatch.results.Pricing.online(model).isEmpty() && !model.contains("/endpoints/")) {
+      problems.warn("model", "is '" + model + "', which vbatch does not know (it knows "
+          + String.join(", ", dev.vbatch.results.Pricing.knownModels()) + "): its cost cannot be estimated, and the "
+          + "run stops at its first job if Vertex does not serve it; check the name");
     }
     Optional<String> project = text(root, "project");
     JobSpec.Backend backend = backend(root, project);
@@ -106,8 +115,9 @@ public final class SpecReader {
     InputSpec input = new InputReader(dir, problems, project).read(root.get("input"));
     Set<String> vars = new java.util.HashSet<>(InputReader.variables(input));
     vars.addAll(stepPrefixes);
+    boolean inputRead = input.files().isPresent() || input.table().isPresent();
 
-    PromptTemplate[] prompt = prompt(root.get("prompt"), vars);
+    PromptTemplate[] prompt = prompt(root.get("prompt"), inputRead ? vars : null);
     Set<String> used = new java.util.HashSet<>(prompt[0].variables());
     used.addAll(prompt[1].variables());
     input = InputReader.withColumns(input, used);
@@ -178,9 +188,16 @@ public final class SpecReader {
         .map(String::trim).reduce((a, b) -> a + "; " + b).orElse(message);
   }
 
+  /**
+   * The name a spec without 'name' gets: its folder's name made into a valid Vertex label value
+   * ("My Job Dir" becomes "my-job-dir"), since the user did not choose it and cannot be blamed for it.
+   */
   private String defaultName() {
     Path parent = file.toAbsolutePath().getParent();
-    String candidate = parent == null ? "job" : parent.getFileName().toString().toLowerCase();
+    String folder = parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
+    String candidate = folder.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-")
+        .replaceFirst("^[^a-z]+", "").replaceFirst("-+$", "");
+    candidate = candidate.length() > 63 ? candidate.substring(0, 63).replaceFirst("-+$", "") : candidate;
     return candidate.isEmpty() ? "job" : candidate;
   }
 
@@ -211,12 +228,23 @@ public final class SpecReader {
       Path promptFile = dir.resolve(node.asText()).normalize();
       where = "prompt (" + promptFile.getFileName() + ")";
       try {
-        body = Json.YAML.readTree(Files.readString(promptFile));
+        String text = Files.readString(promptFile);
+        Optional<String> twice = YamlKeys.duplicate(text);
+        if (twice.isPresent()) {
+          problems.error("prompt", "file " + promptFile + ": " + twice.get());
+          return new PromptTemplate[] {empty, empty};
+        }
+        body = Json.YAML.readTree(text);
       } catch (NoSuchFileException e) {
         problems.error("prompt", "names " + promptFile + ", which does not exist");
         return new PromptTemplate[] {empty, empty};
+      } catch (JsonProcessingException e) {
+        String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+            + e.getLocation().getColumnNr();
+        problems.error("prompt", "file " + promptFile + " is not valid YAML" + at + ": " + oneLine(e.getOriginalMessage()));
+        return new PromptTemplate[] {empty, empty};
       } catch (IOException e) {
-        problems.error("prompt", "file " + promptFile + " cannot be read as YAML: " + e.getMessage());
+        problems.error("prompt", "file " + promptFile + " cannot be read: " + e.getMessage());
         return new PromptTemplate[] {empty, empty};
       }
       if (body == null || !body.isObject()) {
@@ -245,7 +273,9 @@ public final class SpecReader {
     }
     try {
       PromptTemplate t = PromptTemplate.parse(v.asText());
-      for (String name : t.variables()) {
+      // vars is null when the input could not be read: its own error says why, and checking the
+      // prompt against no variables would only add misleading ones.
+      for (String name : vars == null ? List.<String>of() : t.variables()) {
         boolean column = vars.contains(InputReader.ANY_COLUMN) && !name.contains(".");
         if (!column && !vars.contains(name) && vars.stream().noneMatch(known -> known.endsWith(".") && name.startsWith(known))) {
           problems.error(property, "uses ${" + name + "}, which this input does not provide; known variables: " + String.join(", ",

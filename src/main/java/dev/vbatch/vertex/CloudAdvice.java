@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class CloudAdvice {
   private static final Pattern SERVICE_AGENT = Pattern.compile("service-\\d+@gcp-sa-aiplatform\\.iam\\.gserviceaccount\\.com");
   private static final Pattern PERMISSION = Pattern.compile("(?:Permission '|\\[)([a-z]+\\.[a-zA-Z]+\\.[a-zA-Z]+)(?:'|\\])");
+  private static final Pattern PUBLISHER_MODEL = Pattern.compile("PublisherModel \\S*models/([A-Za-z0-9._@-]+)");
   private static final Pattern BUCKET = Pattern.compile("gs://([a-z0-9._-]+)");
 
   private CloudAdvice() {}
@@ -30,6 +31,12 @@ public final class CloudAdvice {
     }
     if (m.contains("Service agents are being provisioned")) {
       return "Vertex AI is still creating its service agent for this project; wait a few minutes and run again";
+    }
+    Matcher model = PUBLISHER_MODEL.matcher(m);
+    if (code.equals("NOT_FOUND") && model.find()) {
+      return "Vertex AI does not serve model '" + model.group(1) + "' in this location for project " + project
+          + ": fix 'model' in the spec (models vbatch knows: "
+          + String.join(", ", dev.vbatch.results.Pricing.knownModels()) + ")";
     }
     return switch (code) {
       case "UNAUTHENTICATED" -> "no usable credentials: run 'gcloud auth application-default login', or set "

@@ -230,7 +230,9 @@ public final class VertexBatchJobs implements BatchJobs {
 
   static CloudException translate(String what, ApiException e, String project) {
     String code = e.getStatusCode().getCode().name();
-    String detail = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ");
+    // The service's own words, without the client's exception class names in front of them.
+    String detail = e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ")
+        .replaceAll("(?:[a-z]+\\.)+[A-Z][A-Za-z]*(?:Exception|Error): ", "").replaceFirst("^" + code + ": ", "");
     return new CloudException(code, what + ": " + CloudAdvice.forVertex(code, detail, project) + " [" + code + ": " + detail + "]", e);
   }
 
