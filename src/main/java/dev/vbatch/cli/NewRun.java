@@ -25,6 +25,9 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
   static NewRun prepare(CommandLine cmd, NewRunOptions job, CommonOptions common, Context context, EventSink events)
       throws SpecException, IOException, dev.vbatch.run.RunLock.Held, InterruptedException {
     JobSpec spec = SpecReader.read(job.specFile, context.env());
+    if (job.allowEmpty) {
+      spec = spec.withInput(spec.input().withAllowEmpty(true));
+    }
     spec.warnings().forEach(events::warn);
     if (job.retryRounds != null && (job.retryRounds < 0 || job.retryRounds > 10)) {
       throw new CommandLine.ParameterException(cmd, "--retry-rounds is " + job.retryRounds + "; allowed 0 to 10");
@@ -45,6 +48,7 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     spec.input().files().filter(f -> f.cloudRoot().isEmpty())
         .ifPresent(f -> OutputCheck.outsideInputs(cmd, outputNamed, outDir, f.root(), f.recursive()));
     Path home = common.home(context.env());
+    OutputCheck.writableDirectory(cmd, homeNamed(common, context), home, "its runs, locks and staged requests");
     // One process at a time looks for this spec's unfinished run and drives it.
     java.time.Duration wait = common.waitLock(cmd);
     dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofSpec(home, spec.file()), "the runs of " + spec.file(), wait,
@@ -73,6 +77,11 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     String runId = unfinished.map(s -> s.runId).orElseGet(() -> BatchRun.newRunId(context.time().now(), new Random()));
     dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofRun(home, runId), "run " + runId, wait, context.time());
     return new NewRun(spec, outDir, home, runId, job, unfinished, mode, retryMode);
+  }
+
+  /** How the user named HOME, for a message about it. */
+  static String homeNamed(CommonOptions common, Context context) {
+    return common.home != null ? "--home" : context.env().containsKey("VBATCH_HOME") ? "VBATCH_HOME" : "HOME (~/.vbatch)";
   }
 
   /** What to do with the run once its backend is open. */

@@ -13,10 +13,15 @@ final class OutputCheck {
 
   /** {@code dir} is a writable directory, or can be made one; a usage error naming {@code what} otherwise. */
   static void writableDirectory(CommandLine cmd, String what, Path dir) {
+    writableDirectory(cmd, what, dir, "results.jsonl, failures.jsonl and summary.json");
+  }
+
+  /** As above, for a directory that holds {@code holds}. */
+  static void writableDirectory(CommandLine cmd, String what, Path dir, String holds) {
     Path abs = dir.toAbsolutePath().normalize();
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
-      throw new CommandLine.ParameterException(cmd, what + " is " + dir + ", which is a file; vbatch writes results.jsonl, "
-          + "failures.jsonl and summary.json into a directory: name a directory (it is created when missing)");
+      throw new CommandLine.ParameterException(cmd, what + " is " + dir + ", which is a file; vbatch writes " + holds
+          + " into a directory: name a directory (it is created when missing)");
     }
     Path existing = abs;
     while (existing != null && !Files.exists(existing)) {
