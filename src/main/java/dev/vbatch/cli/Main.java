@@ -11,7 +11,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(execute(Context.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code;
+    try {
+      code = execute(Context.system(), new PrintWriter(System.out, true), err, args);
+    } catch (OutOfMemoryError e) {
+      err.println("error: " + OutOfMemory.message());
+      code = ExitCodes.ERROR;
+    }
+    System.exit(code);
   }
 
   /** Runs one command line; tests call this with captured streams and a fake clock. */
@@ -48,7 +56,10 @@ public final class Main {
     PrintWriter err = jsonLogs(parse, context) ? new JsonLines(line.getErr()) : line.getErr();
     boolean stacktrace = parse.expandedArgs().contains("--stacktrace");
     int code;
-    if (e instanceof SpecException spec) {
+    if (OutOfMemory.isCause(e)) {
+      err.println("error: " + OutOfMemory.message());
+      code = ExitCodes.ERROR;
+    } else if (e instanceof SpecException spec) {
       err.println("error: the job spec is not valid (" + spec.problems().size() + " problem"
           + (spec.problems().size() == 1 ? "" : "s") + "):");
       spec.problems().forEach(p -> err.println("  " + p));
@@ -56,6 +67,9 @@ public final class Main {
     } else if (e instanceof dev.vbatch.run.RunLock.Held held) {
       err.println("error: " + held.getMessage());
       code = ExitCodes.LOCKED;
+    } else if (e instanceof dev.vbatch.input.NoItems empty) {
+      err.println("error: " + empty.getMessage());
+      code = ExitCodes.EMPTY;
     } else if (e instanceof dev.vbatch.request.RequestRefused refused) {
       err.println("error: " + refused.getMessage());
       code = ExitCodes.USAGE;
@@ -108,15 +122,52 @@ public final class Main {
     } catch (java.io.IOException | RuntimeException e) {
       throw new CommandLine.ExecutionException(line, "cannot copy run state down from " + state + ": " + e.getMessage(), e);
     }
+    // Locks become leases under the shared state, so a container elsewhere does not drive the same run.
+    dev.vbatch.storage.GcsLease lease = new dev.vbatch.storage.GcsLease(context.storage().get(),
+        state.replaceFirst("/*$", "") + "/locks/", java.util.UUID.randomUUID().toString(),
+        dev.vbatch.run.RunLock.holder(context.time().now()), LEASE_TIME, context.time());
+    dev.vbatch.run.RunLock.useRemote(new dev.vbatch.run.RunLock.Remote(lease, mirror::pull));
+    java.util.concurrent.ScheduledExecutorService renewer = renewing(lease, line.getErr());
     try {
       return new CommandLine.RunLast().execute(parse);
     } finally {
+      renewer.shutdownNow();
+      dev.vbatch.run.RunLock.useRemote(null);
+      lease.releaseAll();
       try {
         mirror.close();
       } catch (java.io.IOException | RuntimeException e) {
         line.getErr().println("warning: could not copy run state up to " + state + ": " + e.getMessage());
       }
     }
+  }
+
+  private static final java.time.Duration LEASE_TIME = java.time.Duration.ofMinutes(2);
+
+  /**
+   * Renews the leases a third of the lease time apart, on a daemon thread. A lease found taken by
+   * another machine (this one stalled longer than the lease time) is reported, since that machine may
+   * now drive the run too.
+   */
+  private static java.util.concurrent.ScheduledExecutorService renewing(dev.vbatch.storage.GcsLease lease, PrintWriter err) {
+    java.util.concurrent.ScheduledExecutorService renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vbatch-lease");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = lease.ttl().toMillis() / 3;
+    renewer.scheduleWithFixedDelay(() -> {
+      try {
+        for (String name : lease.renew()) {
+          err.println("error: the lease " + name + " was taken over by another machine after this process stalled "
+              + "longer than " + dev.vbatch.util.Durations.format(lease.ttl()) + "; stop this process and follow the run "
+              + "with 'vbatch runs'");
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        err.println("warning: could not renew the run's lease: " + e.getMessage() + " (retrying)");
+      }
+    }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return renewer;
   }
 
   /** The parse result of the subcommand that runs. */

@@ -27,7 +27,31 @@ public final class RunLock {
   private static final Map<Path, FileLock> HELD = new ConcurrentHashMap<>();
   private static final Duration POLL = Duration.ofMillis(250);
 
+  /**
+   * With a run state shared on Cloud Storage (--state gs://), every lock is also a lease there, so a
+   * container on another machine cannot take what this one drives; {@code onAcquired} runs after a
+   * lease is taken (the state is copied down again: the last holder may have changed it).
+   */
+  public record Remote(dev.vbatch.storage.GcsLease lease, IoAction onAcquired) {}
+
+  /** Something to do that may fail with an I/O error. */
+  @FunctionalInterface
+  public interface IoAction {
+    void run() throws IOException;
+  }
+
+  private static final ThreadLocal<Remote> REMOTE = new ThreadLocal<>();
+
   private RunLock() {}
+
+  /** Locks taken by this thread from now on are leases under {@code remote} too (null: local only). */
+  public static void useRemote(Remote remote) {
+    if (remote == null) {
+      REMOTE.remove();
+    } else {
+      REMOTE.set(remote);
+    }
+  }
 
   /** Another process owns what was to be locked. */
   public static final class Held extends Exception {
@@ -63,6 +87,10 @@ public final class RunLock {
         channel.truncate(holder.length);
         channel.force(false);
         HELD.put(absolute, lock);
+        Remote remote = REMOTE.get();
+        if (remote != null) {
+          lease(remote, absolute.getFileName().toString(), what, until, wait, time);
+        }
         return;
       }
       channel.close();
@@ -82,7 +110,26 @@ public final class RunLock {
     }
   }
 
-  private static String holder(Instant since) {
+  private static void lease(Remote remote, String name, String what, Instant until, Duration wait, TimeSource time)
+      throws IOException, Held, InterruptedException {
+    while (true) {
+      java.util.Optional<dev.vbatch.storage.GcsLease.Taken> taken = remote.lease().tryAcquire(name);
+      if (taken.isEmpty()) {
+        remote.onAcquired().run();
+        return;
+      }
+      if (!time.now().isBefore(until)) {
+        throw new Held(what + " is owned by a vbatch process on another machine sharing the run state ("
+            + taken.get().holder() + "; its lease runs to " + taken.get().until() + " and is renewed while it lives), "
+            + "so this one does not touch it: let that one finish, or pass --wait-lock DURATION to wait for it"
+            + (wait.isZero() ? "" : " longer than " + dev.vbatch.util.Durations.format(wait)));
+      }
+      time.sleep(POLL.multipliedBy(4));
+    }
+  }
+
+  /** Who this process is, for the lock files and leases that name it. */
+  public static String holder(Instant since) {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -52,7 +52,8 @@ public final class StateMirror implements AutoCloseable {
     return pulled;
   }
 
-  int pull() throws IOException {
+  /** Copies down what changed under the prefix since the last copy; how many files came down. */
+  public int pull() throws IOException {
     int n = 0;
     try {
       for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {

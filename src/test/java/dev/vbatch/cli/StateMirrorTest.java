@@ -59,6 +59,46 @@ class StateMirrorTest {
     }
   }
 
+  /**
+   * Two containers on different disks, sharing one gs:// state, start the same spec at the same
+   * moment: the lease lets one drive it; the other exits 6 naming it, or (if it came after the first
+   * had finished) reuses every answer. Either way one batch job exists.
+   */
+  @Test
+  void twoContainersStartedTogetherOnASharedStateMakeOneJob() throws Exception {
+    Storage storage = dev.vbatch.testing.AtomicWrites.of(LocalStorageHelper.getOptions().getService());
+    try (EmulatorServer emulator = EmulatorServer.start(0, tmp.resolve("emulator"), EmulatorConfig.defaults(), TimeSource.SYSTEM)) {
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<CliHarness.Result>> results = new java.util.ArrayList<>();
+      for (int c = 1; c <= 2; c++) {
+        CliHarness container = new CliHarness(tmp.resolve("container-" + c));
+        container.storage = storage;
+        String out = tmp.resolve("out-" + c).toString();
+        results.add(pool.submit(() -> {
+          together.await();
+          return container.run("run", RunCommandTest.SPEC.toString(), "--out", out, "--state", "gs://state-bucket/shared",
+              "--emulator-endpoint", emulator.endpoint());
+        }));
+      }
+      List<CliHarness.Result> ended = new java.util.ArrayList<>();
+      for (var f : results) {
+        ended.add(f.get());
+      }
+      pool.shutdown();
+      assertThat(ended).as(ended.toString()).extracting(CliHarness.Result::exit).containsAnyOf(0).allSatisfy(code ->
+          assertThat(code).isIn(0, ExitCodes.LOCKED));
+      ended.stream().filter(r -> r.exit() == ExitCodes.LOCKED).forEach(r ->
+          assertThat(r.err()).contains("is owned by a vbatch process on another machine sharing the run state (host "));
+      try (java.util.stream.Stream<Path> jobs = Files.list(tmp.resolve("emulator/jobs"))) {
+        assertThat(jobs.count()).as("batch jobs created").isEqualTo(1);
+      }
+      // Both leases were given up when the commands ended.
+      assertThat(StreamSupport.stream(storage.list("state-bucket").iterateAll().spliterator(), false)
+          .map(Blob::getName)).noneMatch(n -> n.startsWith("shared/locks/"));
+    }
+  }
+
   @Test
   void aStateThatIsNotGsIsAUsageError() {
     CliHarness cli = new CliHarness(tmp.resolve("h"));
