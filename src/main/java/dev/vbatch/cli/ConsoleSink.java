@@ -36,9 +36,12 @@ final class ConsoleSink implements EventSink {
 
   @Override
   public synchronized void emit(Event event) {
-    if (event instanceof Event.Log log) {
+    if (event instanceof Event.Stage stage) {
+      OutOfMemory.at(stage.name());
+    } else if (event instanceof Event.Log log) {
       log(log);
     } else if (event instanceof Event.Progress p) {
+      OutOfMemory.at(p.stage());
       progress(p);
     } else if (event instanceof Event.Calls c) {
       calls(c);

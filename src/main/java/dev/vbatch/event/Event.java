@@ -8,6 +8,9 @@ public sealed interface Event {
   /** A message for a person. */
   record Log(Level level, String message) implements Event {}
 
+  /** A stage begins (plan, build, stage, submit, wait, collect, write), before it has progress to report. */
+  record Stage(String name) implements Event {}
+
   /** Progress of one stage: done out of total units (items, requests, rows). */
   record Progress(String stage, long done, long total, String unit) implements Event {}
 

@@ -44,6 +44,7 @@ public final class CollectStep {
    */
   public static Collected run(Collection<String> outputDirectories, KeyTable knownKeys, BlobStore store,
       PredictionDecoder decoder, EventSink events, OutcomeFile.Sink out) throws IOException {
+    events.emit(new dev.vbatch.event.Event.Stage("collect"));
     byte[] status = new byte[knownKeys.size()];
     long answered = 0;
     long succeeded = 0;

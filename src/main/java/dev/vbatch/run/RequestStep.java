@@ -43,6 +43,7 @@ public final class RequestStep {
    */
   public static Requests run(Plan plan, BlobStore store, ShardSink sink, boolean upload,
       Map<String, Outcome> answered, EventSink events) throws IOException {
+    events.emit(new dev.vbatch.event.Event.Stage("build"));
     try (Uploads uploads = new Uploads(store, store.uploadParallelism())) {
       return run(plan, store, sink, upload, answered, events, uploads);
     }

@@ -24,6 +24,7 @@ public final class SubmitStep {
 
   public static void run(JobSpec spec, RunState state, Path stateFile, BatchJobs jobs, List<RunState.ShardState> shards,
       TimeSource time, EventSink events) throws IOException, InterruptedException {
+    events.emit(new dev.vbatch.event.Event.Stage("submit"));
     for (RunState.ShardState s : shards) {
       if (s.jobName != null) {
         continue;

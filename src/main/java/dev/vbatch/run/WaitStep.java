@@ -39,6 +39,7 @@ public final class WaitStep {
       BatchJobs jobs, Polling polling, Duration maxWait, TimeSource time, EventSink events)
       throws IOException, InterruptedException {
     Map<Integer, BatchJob> last = new HashMap<>();
+    events.emit(new dev.vbatch.event.Event.Stage("wait"));
     Backoff backoff = new Backoff(polling.initial(), polling.max(), 1.5, state.runId.hashCode());
     long total = shards.stream().mapToLong(s -> s.requests).sum();
     int errors = 0;
