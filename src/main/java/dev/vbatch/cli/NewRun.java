@@ -48,7 +48,7 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
     spec.input().files().filter(f -> f.cloudRoot().isEmpty())
         .ifPresent(f -> OutputCheck.outsideInputs(cmd, outputNamed, outDir, f.root(), f.recursive()));
     Path home = common.home(context.env());
-    OutputCheck.writableDirectory(cmd, homeNamed(common, context), home, "its runs, locks and staged requests");
+    OutputCheck.writableHome(cmd, homeNamed(common, context), home);
     // One process at a time looks for this spec's unfinished run and drives it.
     java.time.Duration wait = common.waitLock(cmd);
     dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofSpec(home, spec.file()), "the runs of " + spec.file(), wait,

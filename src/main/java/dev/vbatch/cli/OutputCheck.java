@@ -38,6 +38,24 @@ final class OutputCheck {
   }
 
   /**
+   * {@code home} is a directory vbatch can write in, made now if missing (a run writes there first
+   * thing anyway); tried by writing, since a read-only mount or /proc can look writable to root.
+   */
+  static void writableHome(CommandLine cmd, String what, Path home) {
+    writableDirectory(cmd, what, home, "its runs, locks and staged requests");
+    try {
+      Files.createDirectories(home);
+      Files.delete(Files.createTempFile(home, ".probe", ".tmp"));
+    } catch (java.io.IOException | RuntimeException e) {
+      String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+          ? fs.getFile() + ": " + fs.getReason() : e instanceof java.nio.file.NoSuchFileException nf
+          ? nf.getFile() + ": No such file or directory" : String.valueOf(e.getMessage());
+      throw new CommandLine.ParameterException(cmd, what + " is " + home + ", which cannot be made a directory vbatch can "
+          + "write to (" + why + "); name a directory you may write to");
+    }
+  }
+
+  /**
    * {@code dir} is not where the input files are found: the next run would send this run's
    * results.jsonl and summary.json as items.
    */

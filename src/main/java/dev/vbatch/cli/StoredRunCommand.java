@@ -36,8 +36,7 @@ abstract class StoredRunCommand implements Callable<Integer> {
 
   /** Takes the run for this process: a command that changes a run calls it before anything else. */
   void ownRun() throws Exception {
-    OutputCheck.writableDirectory(commandSpec.commandLine(), NewRun.homeNamed(common, context), home(),
-        "its runs, locks and staged requests");
+    OutputCheck.writableHome(commandSpec.commandLine(), NewRun.homeNamed(common, context), home());
     dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofRun(home(), runId), "run " + runId,
         common.waitLock(commandSpec.commandLine()), context.time());
   }

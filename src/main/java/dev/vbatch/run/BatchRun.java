@@ -193,7 +193,14 @@ public final class BatchRun {
     RunFiles files = files(state);
     backend.export().check(spec);
     state.stage = "plan";
-    Plan plan = timed(state, "plan", planner::plan);
+    Plan plan;
+    try {
+      plan = timed(state, "plan", planner::plan);
+    } catch (dev.vbatch.input.NoItems empty) {
+      // Nothing was found, so nothing was started: the run's folder goes, or the next run would resume it.
+      files.delete();
+      throw empty;
+    }
     state.stage = "build";
     state.save(stateFile(state));
     Map<String, Outcome> answered = state.refresh ? Map.of() : answers.answers(spec.model());

@@ -12,6 +12,22 @@ import java.util.Map;
 
 /** Where a run keeps its files in HOME/runs/RUN, and the round-N.keys format (key TAB shard per line). */
 record RunFiles(Path dir) {
+  /** Removes the run's folder (a run that found nothing to do), and HOME/runs if it is left empty. */
+  void delete() throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    try {
+      Files.deleteIfExists(dir.getParent());
+    } catch (java.nio.file.DirectoryNotEmptyException others) {
+      // other runs are kept
+    }
+  }
+
   Path state() {
     return dir.resolve("state.json");
   }
