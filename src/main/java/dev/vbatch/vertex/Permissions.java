@@ -23,6 +23,7 @@ public final class Permissions {
       Map.entry("JobServiceClient.deleteBatchPredictionJobAsync", List.of("aiplatform.batchPredictionJobs.delete")),
       Map.entry("PredictionServiceClient.generateContentCallable", List.of("aiplatform.endpoints.predict")),
       Map.entry("Storage.get", List.of("storage.objects.get")),
+      Map.entry("Storage.delete", List.of("storage.objects.delete")),
       Map.entry("Storage.list", List.of("storage.objects.list")),
       Map.entry("Storage.reader", List.of("storage.objects.get")),
       Map.entry("Storage.readAllBytes", List.of("storage.objects.get")),

@@ -84,7 +84,7 @@ class JobShapesTest {
     List<JsonNode> lines = CliHarness.lines(tmp.resolve("out/results.jsonl"));
     assertThat(lines).extracting(n -> n.path("status").asText()).containsExactly("succeeded", "skipped", "succeeded");
     assertThat(lines.get(1).path("error").path("reason").asText()).isEqualTo("invalid-row");
-    assertThat(lines.get(1).path("error").path("message").asText()).startsWith("rows.jsonl line 2: is not valid JSON: Unrecognized token 'broken'");
+    assertThat(lines.get(1).path("error").path("message").asText()).isEqualTo("rows.jsonl line 2: is not valid JSON at column 13: Unrecognized token 'broken'; each line must be one JSON object");
     assertThat(lines.get(2).path("data").path("vendor").asText()).isEqualTo("C");
   }
 
