@@ -49,6 +49,9 @@ record NewRun(JobSpec spec, Path outDir, Path home, String runId, NewRunOptions 
         .ifPresent(f -> OutputCheck.outsideInputs(cmd, outputNamed, outDir, f.root(), f.recursive()));
     Path home = common.home(context.env());
     OutputCheck.writableHome(cmd, homeNamed(common, context), home);
+    Path specFile = spec.file();
+    spec.staging().filter(s -> !s.startsWith("gs://")).ifPresent(s ->
+        OutputCheck.writableDirectory(cmd, specFile + ": staging", Path.of(s), "the staged files and request shards"));
     // One process at a time looks for this spec's unfinished run and drives it.
     java.time.Duration wait = common.waitLock(cmd);
     dev.vbatch.run.RunLock.acquire(dev.vbatch.run.RunLock.ofSpec(home, spec.file()), "the runs of " + spec.file(), wait,

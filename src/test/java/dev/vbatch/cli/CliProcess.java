@@ -11,8 +11,15 @@ final class CliProcess {
 
   /** Runs {@code vbatch ARGS} with stdout and stderr in LOG.out and LOG.err; {@code crashAt} sets VBATCH_CRASH_AT. */
   static Process start(List<String> args, String crashAt, Path log) throws Exception {
+    return start(List.of(), args, crashAt, log);
+  }
+
+  /** As above, with {@code jvm} options (a heap limit) before the class. */
+  static Process start(List<String> jvm, List<String> args, String crashAt, Path log) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.vbatch.cli.Main"));
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.vbatch.cli.Main"));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("VBATCH_CRASH_AT");
