@@ -375,6 +375,7 @@ public final class BatchRun {
     ResultWriter.Counts counts = done.counts();
     ObjectNode summary = RunSummary.of(spec, backend.name(), outDir, state, done);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
+    dev.vbatch.results.ResultFormats.write(outDir, spec.formats(), spec.resultSchema() == null ? null : spec.resultSchema().node());
     try {
       backend.export().append(spec, state.runId, outDir.resolve("results.jsonl"), backend.store(), events);
     } catch (InterruptedException e) {

@@ -32,6 +32,7 @@ public record JobSpec(
     Optional<String> staging,
     Optional<String> stagingDataset,
     Optional<Path> output,
+    List<String> formats,
     Optional<String> resultsTable,
     Optional<String> resultsUri,
     Limits limits,
@@ -56,14 +57,14 @@ public record JobSpec(
 
   public JobSpec withSteps(List<Step> chain) {
     return new JobSpec(file, name, model, backend, project, location, input, system, user, schemaFile, resultSchema,
-        responseSchema, generation, safety, labels, staging, stagingDataset, output, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
+        responseSchema, generation, safety, labels, staging, stagingDataset, output, formats, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
         online, warnings, List.copyOf(chain));
   }
 
   /** The same spec with another input (an option on the command line that changes it). */
   public JobSpec withInput(InputSpec other) {
     return new JobSpec(file, name, model, backend, project, location, other, system, user, schemaFile, resultSchema,
-        responseSchema, generation, safety, labels, staging, stagingDataset, output, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
+        responseSchema, generation, safety, labels, staging, stagingDataset, output, formats, resultsTable, resultsUri, limits, retryRounds, mode, retryMode,
         online, warnings, steps);
   }
 

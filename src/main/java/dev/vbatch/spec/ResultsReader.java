@@ -63,6 +63,64 @@ final class ResultsReader {
     return Optional.of(BigQueryNames.qualified(parts.get(), parts.get().length == 2, project));
   }
 
+  /** Where results go and in which formats besides results.jsonl. */
+  record Output(java.util.Optional<java.nio.file.Path> path, java.util.List<String> formats) {}
+
+  /**
+   * output: a directory, or a mapping {path: DIR, formats: [jsonl, json, csv, files]}; the path is
+   * relative to the spec's folder.
+   */
+  Output output(com.fasterxml.jackson.databind.JsonNode node, java.nio.file.Path dir) {
+    java.util.List<String> formats = java.util.List.of("jsonl");
+    if (node == null || node.isNull()) {
+      return new Output(Optional.empty(), formats);
+    }
+    if (node.isValueNode()) {
+      return new Output(Optional.of(dir.resolve(node.asText().trim()).normalize()), formats);
+    }
+    if (!node.isObject()) {
+      problems.error("output", "must be a directory, or a mapping with 'path' and 'formats'");
+      return new Output(Optional.empty(), formats);
+    }
+    problems.unknownKeys(node, java.util.Set.of("path", "formats"), "output.");
+    Optional<java.nio.file.Path> path = node.hasNonNull("path") && node.get("path").isValueNode()
+        ? Optional.of(dir.resolve(node.get("path").asText().trim()).normalize()) : Optional.empty();
+    JsonNodeList list = JsonNodeList.of(node.get("formats"));
+    if (list.bad()) {
+      problems.error("output.formats", "must be a list such as [jsonl, csv, files]");
+    } else if (list.values() != null) {
+      java.util.List<String> chosen = new java.util.ArrayList<>();
+      for (String f : list.values()) {
+        if (!dev.vbatch.results.ResultFormats.KNOWN.contains(f)) {
+          problems.error("output.formats", "names '" + f + "'; use any of " + String.join(", ",
+              dev.vbatch.results.ResultFormats.KNOWN) + " (results.jsonl is always written)");
+        } else if (!chosen.contains(f)) {
+          chosen.add(f);
+        }
+      }
+      if (!chosen.contains("jsonl")) {
+        chosen.add(0, "jsonl");
+      }
+      formats = java.util.List.copyOf(chosen);
+    }
+    return new Output(path, formats);
+  }
+
+  /** A YAML list of words: its values, null when absent, bad when it is something else. */
+  private record JsonNodeList(java.util.List<String> values, boolean bad) {
+    static JsonNodeList of(com.fasterxml.jackson.databind.JsonNode node) {
+      if (node == null || node.isNull()) {
+        return new JsonNodeList(null, false);
+      }
+      if (!node.isArray()) {
+        return new JsonNodeList(null, true);
+      }
+      java.util.List<String> out = new java.util.ArrayList<>();
+      node.forEach(n -> out.add(n.asText().trim()));
+      return new JsonNodeList(out, false);
+    }
+  }
+
   /** resultsUri: gs://BUCKET/PREFIX, ending in '/'; each run's files go under PREFIX/RUN_ID/. */
   Optional<String> uri(Optional<String> value) {
     Optional<String> resultsUri = value.map(u -> u.endsWith("/") ? u : u + "/");

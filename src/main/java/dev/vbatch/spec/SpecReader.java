@@ -168,8 +168,8 @@ public final class SpecReader {
           + "vertex (with project and staging), or export the table to a CSV or JSONL file and give its path");
     }
     staging = staging.map(s -> s.startsWith("gs://") ? s : dir.resolve(s).normalize().toString());
-    Optional<Path> output = text(root, "output").map(s -> dir.resolve(s).normalize());
     ResultsReader results = new ResultsReader(problems, backend);
+    ResultsReader.Output output = results.output(root.get("output"), dir);
     Optional<String> resultsTable = results.table(text(root, "resultsTable"), project, location);
     Optional<String> resultsUri = results.uri(text(root, "resultsUri"));
     Optional<String> stagingDataset = results.dataset(text(root, "stagingDataset"), project, location);
@@ -178,7 +178,7 @@ public final class SpecReader {
 
     List<String> warnings = new ArrayList<>(problems.warnings());
     return new JobSpec(file, name, model, backend, project, location, input, prompt[0], prompt[1],
-        schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, stagingDataset, output, resultsTable, resultsUri, limits,
+        schemaFile, resultSchema, responseSchema, generation, safety, labels, staging, stagingDataset, output.path(), output.formats(), resultsTable, resultsUri, limits,
         modes.retryRounds(), modes.mode(), modes.retryMode(), modes.online(), List.copyOf(warnings), List.of());
   }
 
