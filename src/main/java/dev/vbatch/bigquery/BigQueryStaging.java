@@ -104,6 +104,11 @@ public final class BigQueryStaging implements BatchJobs {
   }
 
   @Override
+  public List<BatchJob> list(String filter) {
+    return jobs.list(filter);
+  }
+
+  @Override
   public void cancel(String name) {
     jobs.cancel(name);
   }

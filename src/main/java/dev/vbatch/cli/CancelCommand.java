@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:cancel requested (or nothing left to cancel)", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3})
 final class CancelCommand extends StoredRunCommand {
+  @picocli.CommandLine.Mixin OneJob job;
+
   CancelCommand(Context context) {
     super(context);
   }
@@ -28,6 +30,10 @@ final class CancelCommand extends StoredRunCommand {
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
+    runOrJob(job);
+    if (job.given()) {
+      return job.act(this, false, events);
+    }
     try (StoredRun stored = open(events, null)) {
       RunState state = stored.state;
       Path stateFile = stateFile();

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:every ended job deleted", ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L6})
 final class DeleteCommand extends StoredRunCommand {
+  @picocli.CommandLine.Mixin OneJob job;
+
   DeleteCommand(Context context) {
     super(context);
   }
@@ -27,6 +29,10 @@ final class DeleteCommand extends StoredRunCommand {
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     ConsoleSink events = common.events(commandSpec, context);
+    runOrJob(job);
+    if (job.given()) {
+      return job.act(this, true, events);
+    }
     ownRun();
     try (StoredRun stored = open(events, null)) {
       RunState state = stored.state;

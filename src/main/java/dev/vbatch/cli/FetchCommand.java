@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
           + "requests that failed for a retryable reason (retry.rounds) before it writes.",
     },
     footerHeading = "%nExamples:%n",
-    footer = {"  vbatch fetch 20261121-030000-1a2b", "  vbatch fetch 20261121-030000-1a2b --out /tmp/invoices --json"},
+    footer = {"  vbatch fetch 20261121-030000-1a2b", "  vbatch fetch 20261121-030000-1a2b --out /tmp/invoices --json",
+        "  vbatch fetch --job 1234567890 --project my-project --schema schema.json --out /tmp/console-job"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCodes.L0, ExitCodes.L1, ExitCodes.L2, ExitCodes.L3, ExitCodes.L4, ExitCodes.L5, ExitCodes.L6, ExitCodes.L130})
 class FetchCommand extends StoredRunCommand {
@@ -24,6 +25,8 @@ class FetchCommand extends StoredRunCommand {
   Path out;
 
   @Mixin FailOn failOn;
+
+  @Mixin OneJob job;
 
   FetchCommand(Context context) {
     super(context);
@@ -33,6 +36,10 @@ class FetchCommand extends StoredRunCommand {
   public Integer call() throws Exception {
     ConsoleSink events = common.events(commandSpec, context);
     var rules = failOn.rules(commandSpec.commandLine());
+    runOrJob(job);
+    if (job.given()) {
+      return job.fetch(this, out, events);
+    }
     ownRun();
     try (StoredRun stored = open(events, out)) {
       RunReport report;

@@ -108,6 +108,7 @@ public final class Main {
     CommandLine.ParseResult leaf = leaf(parse);
     String state = leaf.matchedOptionValue("--state", context.env().get("VBATCH_STATE"));
     if (state == null || state.isBlank() || leaf.commandSpec().findOption("--state") == null
+        || leaf.commandSpec().userObject() instanceof JobsCommand
         || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()) {
       return new CommandLine.RunLast().execute(parse);
     }

@@ -15,7 +15,8 @@ abstract class StoredRunCommand implements Callable<Integer> {
 
   @Mixin EmulatorOptions emulator;
 
-  @Parameters(index = "0", paramLabel = "RUN", description = "The run id that 'submit' printed ('vbatch runs' lists them).")
+  @Parameters(index = "0", paramLabel = "RUN", arity = "0..1",
+      description = "The run id that 'submit' printed ('vbatch runs' lists them).")
   String runId;
 
   @Mixin EmulatorEndpoint endpoint;
@@ -27,7 +28,18 @@ abstract class StoredRunCommand implements Callable<Integer> {
   }
 
   Path home() {
+    if (runId == null) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "Missing required parameter: 'RUN'"
+          + (commandSpec.findOption("--job") != null ? " (or --job NAME for a job vbatch did not submit)" : ""));
+    }
     return common.home(context.env());
+  }
+
+  /** A usage error unless exactly one of RUN and --job was given. */
+  void runOrJob(OneJob job) {
+    if (runId != null && job.given()) {
+      throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "give RUN or --job, not both");
+    }
   }
 
   Path stateFile() {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "vbatch",
     mixinStandardHelpOptions = true,
     versionProvider = VbatchCommand.Version.class,
-    subcommands = {RunCommand.class, PlanCommand.class, SubmitCommand.class, StatusCommand.class, WaitCommand.class, FetchCommand.class, ResumeCommand.class, RunsCommand.class, CancelCommand.class, DeleteCommand.class, EmulatorCommand.class, picocli.CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, PlanCommand.class, SubmitCommand.class, StatusCommand.class, WaitCommand.class, FetchCommand.class, ResumeCommand.class, RunsCommand.class, JobsCommand.class, CancelCommand.class, DeleteCommand.class, EmulatorCommand.class, picocli.CommandLine.HelpCommand.class},
     description = {
       "Runs Vertex AI batch prediction for Gemini models: a job spec in, one validated, structured result per input item out.",
       "",

@@ -31,6 +31,7 @@ public final class PredictionDecoder {
   private final ResultSchema schema;
   private final int maxOutputTokens;
 
+  /** A decoder that validates answers against {@code schema}; null takes any answer, JSON or text. */
   public PredictionDecoder(ResultSchema schema, int maxOutputTokens) {
     this.schema = schema;
     this.maxOutputTokens = maxOutputTokens;
@@ -210,6 +211,10 @@ public final class PredictionDecoder {
     try {
       data = STRICT.readValue(text);
     } catch (JsonProcessingException e) {
+      if (schema == null && finish != Candidate.FinishReason.MAX_TOKENS) {
+        // No schema to hold it to (a job made elsewhere, fetched without --schema): the answer is text.
+        return Outcome.succeeded(com.fasterxml.jackson.databind.node.TextNode.valueOf(raw.strip()), usage);
+      }
       if (finish == Candidate.FinishReason.MAX_TOKENS) {
         return Outcome.failed("truncated", "the JSON stops after " + text.length() + " characters because the output hit "
             + (maxOutputTokens > 0 ? "maxOutputTokens (" + maxOutputTokens + ")" : "the model's output limit")
@@ -219,6 +224,9 @@ public final class PredictionDecoder {
           + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"
           + (FinishReasons.isKnown(finishText) ? "" : "; finishReason " + finishText + " is not one vbatch knows"), usage)
           .withAnswer(raw);
+    }
+    if (schema == null) {
+      return Outcome.succeeded(data, usage);
     }
     data = schema.restoreNames(data);
     List<ResultSchema.Violation> violations = schema.validate(data);

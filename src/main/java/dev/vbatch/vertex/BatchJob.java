@@ -15,4 +15,10 @@ public record BatchJob(
     Optional<String> outputDirectory,
     Optional<String> error,
     Instant createTime,
-    Map<String, String> labels) {}
+    Map<String, String> labels,
+    String model) {
+  public BatchJob(String name, String displayName, JobState state, long succeeded, long failed, long incomplete,
+      Optional<String> outputDirectory, Optional<String> error, Instant createTime, Map<String, String> labels) {
+    this(name, displayName, state, succeeded, failed, incomplete, outputDirectory, error, createTime, labels, "");
+  }
+}

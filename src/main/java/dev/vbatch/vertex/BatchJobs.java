@@ -16,6 +16,11 @@ public interface BatchJobs extends AutoCloseable {
   /** Jobs whose labels include all of {@code labels}. */
   List<BatchJob> findByLabels(Map<String, String> labels);
 
+  /** Every job of the project and location that {@code filter} (AIP-160, empty for all) selects, vbatch's or not. */
+  default List<BatchJob> list(String filter) {
+    throw new UnsupportedOperationException("listing jobs");
+  }
+
   void cancel(String name);
 
   /** Deletes an ended job (its output files stay where they are). */

@@ -126,9 +126,13 @@ public final class VertexBatchJobs implements BatchJobs {
 
   @Override
   public List<BatchJob> findByLabels(Map<String, String> labels) {
-    String filter = labels.entrySet().stream()
+    return list(labels.entrySet().stream()
         .map(e -> "labels." + e.getKey() + "=\"" + e.getValue() + "\"")
-        .collect(Collectors.joining(" AND "));
+        .collect(Collectors.joining(" AND ")));
+  }
+
+  @Override
+  public List<BatchJob> list(String filter) {
     try {
       List<BatchJob> out = new ArrayList<>();
       ListBatchPredictionJobsRequest req = ListBatchPredictionJobsRequest.newBuilder()
@@ -221,7 +225,7 @@ public final class VertexBatchJobs implements BatchJobs {
         j.getCompletionStats().getIncompleteCount(),
         out.isEmpty() ? Optional.empty() : Optional.of(out), Optional.ofNullable(error),
         Instant.ofEpochSecond(j.getCreateTime().getSeconds(), j.getCreateTime().getNanos()),
-        Map.copyOf(j.getLabelsMap()));
+        Map.copyOf(j.getLabelsMap()), j.getModel());
   }
 
   CloudException translate(String what, ApiException e) {
