@@ -90,7 +90,7 @@ public final class BigQueryResults implements ResultsExport {
       return;
     }
     TableId table = tableId(spec);
-    ResultColumns columns = new ResultColumns(spec.resultSchema().node());
+    ResultColumns columns = new ResultColumns(spec.resultSchema() == null ? dev.vbatch.util.Json.object() : spec.resultSchema().node());
     String path = "runs/" + runId + "/bigquery/results.jsonl";
     long rows = 0;
     try (BufferedReader in = Files.newBufferedReader(results);

@@ -51,6 +51,8 @@ public final class Discovery {
       found = files(input.files().get());
     } else if (input.table().isPresent()) {
       found = table(input.table().get(), cloud);
+    } else if (input.requests().isPresent()) {
+      found = RequestLines.read(input.requests().get());
     } else {
       found = List.of();
     }

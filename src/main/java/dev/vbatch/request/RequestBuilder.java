@@ -24,10 +24,11 @@ public final class RequestBuilder {
 
   public RequestBuilder(JobSpec spec) {
     this.spec = spec;
-    this.generation = spec.generation().toBuilder()
-        .setResponseMimeType("application/json")
-        .setResponseSchema(spec.responseSchema())
-        .build();
+    GenerationConfig.Builder g = spec.generation().toBuilder().setResponseMimeType("application/json");
+    if (spec.responseSchema() != null) {
+      g.setResponseSchema(spec.responseSchema());
+    }
+    this.generation = g.build();
     this.system = spec.system().isEmpty() ? null
         : Content.newBuilder().addParts(Part.newBuilder().setText(spec.system().render(Map.of()))).build();
   }
@@ -43,6 +44,9 @@ public final class RequestBuilder {
   /** The request for {@code item}, after {@code history}: earlier turns of a conversation (a chain's earlier steps). */
   public GenerateContentRequest build(Item item, Optional<Attachment> attachment, String fileUri,
       java.util.List<Content> history) {
+    if (item.request().isPresent()) {
+      return item.request().get(); // a line of a request file is sent as it was written
+    }
     Map<String, String> vars = new HashMap<>(item.vars());
     attachment.ifPresent(a -> vars.put("file.mime", a.mimeType()));
     Content.Builder user = Content.newBuilder().setRole("user");

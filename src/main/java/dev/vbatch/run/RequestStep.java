@@ -1,5 +1,6 @@
 package dev.vbatch.run;
 
+import com.google.cloud.aiplatform.v1.Content;
 import com.google.cloud.aiplatform.v1.GenerateContentRequest;
 import dev.vbatch.event.Event;
 import dev.vbatch.event.EventSink;
@@ -136,6 +137,9 @@ public final class RequestStep {
       chars += c.getPartsList().stream().mapToLong(x -> x.getText().length()).sum();
     }
     long tokens = (chars + 3) / 4;
+    for (var c : p.item().request().isPresent() ? request.getContentsList() : java.util.List.<Content>of()) {
+      tokens += 258L * c.getPartsList().stream().filter(x -> x.hasFileData() || x.hasInlineData()).count();
+    }
     if (p.attachment().isPresent() && !p.attachment().get().isInline()) {
       Attachment a = p.attachment().get();
       if (MimeTypes.IMAGES.contains(a.mimeType())) {
@@ -151,7 +155,7 @@ public final class RequestStep {
 
   /** A rough guess from the schema's size, capped by maxOutputTokens. */
   static int estimateOutputTokens(Plan plan) {
-    int leaves = countLeaves(plan.spec().resultSchema().node());
+    int leaves = plan.spec().resultSchema() == null ? 8 : countLeaves(plan.spec().resultSchema().node());
     int guess = 20 + 12 * Math.max(1, leaves);
     int cap = plan.spec().generation().getMaxOutputTokens();
     return cap > 0 ? Math.min(guess, cap) : guess;

@@ -63,17 +63,23 @@ final class InputReader {
       problems.error("input", "must be a mapping with 'files' or 'table'");
       return empty;
     }
-    problems.unknownKeys(node, Set.of("files", "table", "sample", "seed", "limit", "allowEmpty"), "input.");
+    problems.unknownKeys(node, Set.of("files", "table", "requests", "sample", "seed", "limit", "allowEmpty"), "input.");
     Optional<InputSpec.Files> files = Optional.empty();
     Optional<InputSpec.Table> table = Optional.empty();
-    if (node.has("files") && node.has("table")) {
-      problems.error("input", "has both 'files' and 'table'; a job reads one kind of input");
+    Optional<Path> requests = Optional.empty();
+    int kinds = (node.has("files") ? 1 : 0) + (node.has("table") ? 1 : 0) + (node.has("requests") ? 1 : 0);
+    if (kinds > 1) {
+      problems.error("input", "has " + (node.has("requests") ? "more than one of 'files', 'table' and 'requests'"
+          : "both 'files' and 'table'") + "; a job reads one kind of input");
+    } else if (node.has("requests")) {
+      requests = requests(node.get("requests"));
     } else if (node.has("files")) {
       files = files(node.get("files"));
     } else if (node.has("table")) {
       table = table(node.get("table"));
     } else {
-      problems.error("input", "needs 'files' (a directory or glob) or 'table' (a CSV or JSONL file)");
+      problems.error("input", "needs 'files' (a directory or glob), 'table' (a CSV or JSONL file) or 'requests' (a file of "
+          + "Vertex batch request lines)");
     }
     Optional<Integer> sample = positive(node, "sample");
     Optional<Integer> limit = positive(node, "limit");
@@ -93,7 +99,32 @@ final class InputReader {
         problems.error("input.allowEmpty", "is '" + node.get("allowEmpty").asText() + "'; it must be true or false");
       }
     }
-    return new InputSpec(files, table, sample, seed, limit, allowEmpty);
+    return new InputSpec(files, table, sample, seed, limit, allowEmpty, requests);
+  }
+
+  /**
+   * input.requests: a file, or a glob of files, of {"request": GenerateContentRequest} lines, relative
+   * to the spec. A glob is kept as it is and matched when the run looks for items.
+   */
+  private Optional<Path> requests(JsonNode node) {
+    if (!node.isTextual() || node.asText().isBlank()) {
+      problems.error("input.requests", "must be the path of a JSONL file of {\"request\": {...}} lines (or a glob of them)");
+      return Optional.empty();
+    }
+    String text = node.asText().trim();
+    if (text.startsWith("gs://")) {
+      problems.error("input.requests", "is '" + text + "'; request files are read from local disk: copy it down first "
+          + "(gcloud storage cp " + text + " .) and give its path");
+      return Optional.empty();
+    }
+    Path path = dir.resolve(text).normalize();
+    boolean glob = text.contains("*") || text.contains("?") || text.contains("[");
+    if (!glob && !java.nio.file.Files.isRegularFile(path)) {
+      problems.error("input.requests", "names " + path + ", which " + (java.nio.file.Files.exists(path) ? "is not a file"
+          : "does not exist") + " (paths are relative to " + dir + ")");
+      return Optional.empty();
+    }
+    return Optional.of(path);
   }
 
   private Optional<Integer> positive(JsonNode node, String key) {
@@ -309,7 +340,7 @@ final class InputReader {
     InputSpec.Table withColumns = new InputSpec.Table(t.path(), t.format(), List.copyOf(columns), t.textColumn(), t.fileColumn(),
         t.idColumn(), t.bigquery());
     return new InputSpec(input.files(), Optional.of(withColumns), input.sample(), input.seed(), input.limit(),
-        input.allowEmpty());
+        input.allowEmpty(), input.requests());
   }
 
   private Optional<String> column(JsonNode node, String key, List<String> columns) {

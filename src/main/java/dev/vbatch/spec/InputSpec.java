@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Where the items of a job come from: files under a directory or a gs:// prefix (or matching a
  * glob), or the rows of a CSV or JSONL table. Sampling and limits apply after discovery, in a stable order.
- * Finding no item is an error unless {@code allowEmpty}: a scheduler must not read an empty night as success.
+ * {@code requests} is a file (or a glob of files) of Vertex batch lines, {"request": {...}} each, sent
+ * as they are (input.requests). Finding no item is an error unless {@code allowEmpty}: a scheduler must not read an empty night as success.
  */
 public record InputSpec(
     Optional<Files> files,
@@ -15,15 +16,21 @@ public record InputSpec(
     Optional<Integer> sample,
     long seed,
     Optional<Integer> limit,
-    boolean allowEmpty) {
+    boolean allowEmpty,
+    Optional<Path> requests) {
 
   public InputSpec(Optional<Files> files, Optional<Table> table, Optional<Integer> sample, long seed, Optional<Integer> limit) {
-    this(files, table, sample, seed, limit, false);
+    this(files, table, sample, seed, limit, false, Optional.empty());
+  }
+
+  public InputSpec(Optional<Files> files, Optional<Table> table, Optional<Integer> sample, long seed, Optional<Integer> limit,
+      boolean allowEmpty) {
+    this(files, table, sample, seed, limit, allowEmpty, Optional.empty());
   }
 
   /** The same input, with an empty night accepted (input.allowEmpty, --allow-empty) or not. */
   public InputSpec withAllowEmpty(boolean allow) {
-    return new InputSpec(files, table, sample, seed, limit, allow);
+    return new InputSpec(files, table, sample, seed, limit, allow, requests);
   }
 
   /**

@@ -117,7 +117,13 @@ public final class SpecReader {
     vars.addAll(stepPrefixes);
     boolean inputRead = input.files().isPresent() || input.table().isPresent();
 
-    PromptTemplate[] prompt = prompt(root.get("prompt"), inputRead ? vars : null);
+    boolean requestFile = input.requests().isPresent();
+    if (requestFile && root.has("prompt")) {
+      problems.error("prompt", "cannot be used with input.requests: each line's request is sent as written; put the "
+          + "instructions in the request lines, or use input.files or input.table with a prompt");
+    }
+    PromptTemplate[] prompt = requestFile ? new PromptTemplate[] {PromptTemplate.parse(""), PromptTemplate.parse("")}
+        : prompt(root.get("prompt"), inputRead ? vars : null);
     Set<String> used = new java.util.HashSet<>(prompt[0].variables());
     used.addAll(prompt[1].variables());
     input = InputReader.withColumns(input, used);
@@ -125,7 +131,9 @@ public final class SpecReader {
     ResultSchema resultSchema = null;
     com.google.cloud.aiplatform.v1.Schema responseSchema = null;
     Optional<String> schemaPath = text(root, "schema");
-    if (schemaPath.isEmpty()) {
+    if (schemaPath.isEmpty() && requestFile) {
+      // A request file needs no schema: answers are taken as JSON or text (one given validates them).
+    } else if (schemaPath.isEmpty()) {
       problems.error("schema", "is missing; give a JSON Schema file for the structured result, e.g. schema: schema.json");
     } else {
       schemaFile = dir.resolve(schemaPath.get()).normalize();
