@@ -45,6 +45,7 @@ public final class CrashSoak {
     int iterations;
     int kills;
     long doubleSubmissions;
+    long orphanFolders;
     long lost;
     long duplicated;
     long resentOnline;
@@ -101,11 +102,12 @@ public final class CrashSoak {
       }
     }
     boolean ok = true;
-    System.out.println("pipeline  iterations  kills  double-submissions  lost  duplicated  resent-online  differing");
+    System.out.println("pipeline  iterations  kills  double-submissions  lost  duplicated  resent-online  differing"
+        + "  stateless-folders");
     for (Map.Entry<String, Totals> e : totals.entrySet()) {
       Totals t = e.getValue();
-      System.out.printf("%-8s  %10d  %5d  %18d  %4d  %10d  %13d  %9d%n", e.getKey(), t.iterations, t.kills,
-          t.doubleSubmissions, t.lost, t.duplicated, t.resentOnline, t.differing);
+      System.out.printf("%-8s  %10d  %5d  %18d  %4d  %10d  %13d  %9d  %17d%n", e.getKey(), t.iterations, t.kills,
+          t.doubleSubmissions, t.lost, t.duplicated, t.resentOnline, t.differing, t.orphanFolders);
       t.problems.stream().limit(5).forEach(p -> System.out.println("  " + p));
       ok &= t.problems.isEmpty();
     }
@@ -192,6 +194,7 @@ public final class CrashSoak {
       t.doubleSubmissions += extraJobs;
       t.problems.add(where + extraJobs + " batch jobs more than the uninterrupted run");
     }
+    t.orphanFolders += orphans(home);
     if (runFolders(home) != ref.runs()) {
       t.problems.add(where + runFolders(home) + " runs, not " + ref.runs());
     }
@@ -259,16 +262,26 @@ public final class CrashSoak {
     }
   }
 
+  /**
+   * The runs in HOME as vbatch sees them (a folder with a state.json). A kill while the first
+   * state.json of a run was being written leaves a folder without one, which no command reads as a
+   * run; those are counted apart ({@link #orphans}).
+   */
   private static int runFolders(Path home) throws IOException {
-    int n = 0;
-    for (String folder : List.of("runs", "chains")) {
-      if (Files.isDirectory(home.resolve(folder))) {
-        try (Stream<Path> dirs = Files.list(home.resolve(folder))) {
-          n += (int) dirs.filter(Files::isDirectory).count();
-        }
-      }
+    return (int) folders(home).stream().filter(d -> Files.exists(d.resolve("state.json"))).count();
+  }
+
+  private static int orphans(Path home) throws IOException {
+    return (int) folders(home).stream().filter(d -> !Files.exists(d.resolve("state.json"))).count();
+  }
+
+  private static List<Path> folders(Path home) throws IOException {
+    if (!Files.isDirectory(home.resolve("runs"))) {
+      return List.of();
     }
-    return n;
+    try (Stream<Path> dirs = Files.list(home.resolve("runs"))) {
+      return dirs.filter(Files::isDirectory).toList();
+    }
   }
 
   /** Whether the run (or the chain and all its steps) in {@code home} has finished. */
