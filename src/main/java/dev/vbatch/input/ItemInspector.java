@@ -45,7 +45,9 @@ public final class ItemInspector {
       return new PlannedItem(item, Optional.empty(), Optional.empty());
     }
     Path file = item.file().get();
-    String shown = item.id();
+    // A table row is named by its id and the file its column gives; a file item by its path.
+    boolean row = item.vars().containsKey("row");
+    String shown = row ? item.id() + "'s file " + item.vars().getOrDefault("file.path", file.toString()) : item.id();
     try {
       if (!Files.exists(file)) {
         return PlannedItem.skipped(item, "missing-file", file + " does not exist (a broken link, or moved after discovery)");
@@ -60,7 +62,8 @@ public final class ItemInspector {
       String mime = MimeTypes.detect(file);
       if (!MimeTypes.isSupported(mime)) {
         return PlannedItem.skipped(item, "unsupported-type", shown + " has content of type " + mime
-            + "; vbatch sends PDF, PNG, JPEG, WEBP, text, Markdown, CSV, JSON and HTML (convert it, or exclude it with input.files.exclude)");
+            + "; vbatch sends PDF, PNG, JPEG, WEBP, text, Markdown, CSV, JSON and HTML (convert it, or "
+            + (row ? "point the row at a supported file, or set input.table.onBadFile: text-only" : "exclude it with input.files.exclude") + ")");
       }
       if (mime.equals("application/pdf")) {
         return pdf(item, file, size);

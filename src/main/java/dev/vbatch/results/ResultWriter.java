@@ -24,9 +24,13 @@ public final class ResultWriter {
    * One item to write: its source, its request key (null if skipped), what became of it, how many
    * times its request was sent in this run, and whether the answer came from an earlier run.
    */
-  public record Line(String source, String key, Outcome outcome, int attempts, boolean reused) {
+  public record Line(String source, String key, Outcome outcome, int attempts, boolean reused, String note) {
     public Line(String source, String key, Outcome outcome) {
       this(source, key, outcome, key == null ? 0 : 1, false);
+    }
+
+    public Line(String source, String key, Outcome outcome, int attempts, boolean reused) {
+      this(source, key, outcome, attempts, reused, null);
     }
   }
 
@@ -100,6 +104,9 @@ public final class ResultWriter {
     line.put("attempts", item.attempts());
     if (item.reused()) {
       line.put("reused", true);
+    }
+    if (item.note() != null) {
+      line.put("note", item.note());
     }
     return line;
   }

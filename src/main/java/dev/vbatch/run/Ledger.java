@@ -26,9 +26,16 @@ public final class Ledger {
    */
   public record Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused,
       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-      String version) {
+      String version,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String note) {
     public Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused) {
-      this(source, key, shard, skipReason, skipMessage, reused, null);
+      this(source, key, shard, skipReason, skipMessage, reused, null, null);
+    }
+
+    public Entry(String source, String key, Integer shard, String skipReason, String skipMessage, boolean reused,
+        String version) {
+      this(source, key, shard, skipReason, skipMessage, reused, version, null);
     }
 
     public boolean isSkipped() {
@@ -45,7 +52,7 @@ public final class Ledger {
       String key = requests.keys().get(i);
       entries.add(new Entry(p.item().id(), key, key == null ? null : requests.shardOfKey().get(key),
           p.skip().map(s -> s.reason()).orElse(null), p.skip().map(s -> s.message()).orElse(null),
-          key != null && requests.reused().containsKey(key), requests.versions().get(i)));
+          key != null && requests.reused().containsKey(key), requests.versions().get(i), p.item().vars().get(PlanStep.NOTE)));
     }
     return entries;
   }

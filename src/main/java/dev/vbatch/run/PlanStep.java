@@ -49,7 +49,8 @@ public final class PlanStep {
       List<Future<List<PlannedItem>>> batches = new ArrayList<>();
       for (int from = 0; from < found.size(); from += BATCH) {
         List<PlannedItem> batch = found.subList(from, Math.min(found.size(), from + BATCH));
-        batches.add(pool.submit(() -> batch.stream().map(p -> p.isSkipped() ? p : inspector.inspect(p.item())).toList()));
+        batches.add(pool.submit(() -> batch.stream().map(p -> p.isSkipped() ? p : textOnly(spec, inspector.inspect(p.item())))
+            .toList()));
       }
       int done = 0;
       for (Future<List<PlannedItem>> batch : batches) {
@@ -69,6 +70,26 @@ public final class PlanStep {
     }
     return new Plan(spec, List.copyOf(inspected));
   }
+
+  /**
+   * With onBadFile: text-only, a table row whose file could not be used is sent with its text alone;
+   * why is kept in its variables (file.problem), and its result says so.
+   */
+  static PlannedItem textOnly(JobSpec spec, PlannedItem inspected) {
+    boolean textOnly = spec.input().table().map(t -> t.textOnlyOnBadFile()).orElse(false);
+    var item = inspected.item();
+    if (!textOnly || !inspected.isSkipped() || item.text().map(String::isBlank).orElse(true)
+        || (item.file().isEmpty() && item.object().isEmpty())) {
+      return inspected;
+    }
+    java.util.Map<String, String> vars = new java.util.HashMap<>(item.vars());
+    vars.put(NOTE, "sent with its text only: " + inspected.skip().get().message());
+    return new PlannedItem(new dev.vbatch.input.Item(item.id(), java.util.Map.copyOf(vars), java.util.Optional.empty(),
+        item.text(), java.util.Optional.empty()), java.util.Optional.empty(), java.util.Optional.empty());
+  }
+
+  /** The variable that says why an item went without its file. */
+  public static final String NOTE = "file.problem";
 
   private static <T> T get(Future<T> future) throws IOException {
     try {

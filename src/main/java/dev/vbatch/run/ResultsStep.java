@@ -115,7 +115,7 @@ public final class ResultsStep {
         if (o.reason() != null && jobReasons.contains(o.reason())) {
           lost[0]++;
         }
-        sink.add(new ResultWriter.Line(e.source(), e.key(), o, id < 0 ? 0 : attempts[id], e.reused()));
+        sink.add(new ResultWriter.Line(e.source(), e.key(), o, id < 0 ? 0 : attempts[id], e.reused(), e.note()));
       })));
     } finally {
       for (OutcomeFile.Lines r : readers) {

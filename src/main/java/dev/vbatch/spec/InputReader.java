@@ -238,9 +238,23 @@ final class InputReader {
       problems.error("input.table", "must be a mapping with 'path' and 'textColumn' or 'fileColumn'");
       return Optional.empty();
     }
-    problems.unknownKeys(node, Set.of("path", "bigquery", "textColumn", "fileColumn", "idColumn"), "input.table.");
+    problems.unknownKeys(node, Set.of("path", "bigquery", "textColumn", "fileColumn", "idColumn", "onBadFile"), "input.table.");
+    boolean textOnly = false;
+    if (node.has("onBadFile")) {
+      String v = node.get("onBadFile").asText("");
+      if (v.equals("text-only")) {
+        textOnly = true;
+        if (!node.has("textColumn")) {
+          problems.error("input.table.onBadFile", "is text-only, but the table has no textColumn to send instead of the file");
+        }
+      } else if (!v.equals("skip")) {
+        problems.error("input.table.onBadFile", "is '" + v + "'; use skip (a row whose file cannot be sent is skipped, the "
+            + "default) or text-only (it is sent with its text alone, and its result says so)");
+      }
+    }
     if (node.has("bigquery")) {
-      return bigquery(node);
+      boolean t = textOnly;
+      return bigquery(node).map(b -> b.withTextOnlyOnBadFile(t));
     }
     String pathText = node.path("path").asText("");
     if (pathText.isBlank()) {
@@ -275,7 +289,7 @@ final class InputReader {
     if (!node.has("textColumn") && !node.has("fileColumn")) {
       problems.error("input.table", "needs 'textColumn' or 'fileColumn' (or both); columns are: " + String.join(", ", columns));
     }
-    return Optional.of(new InputSpec.Table(path, format, columns, text, fileColumn, id));
+    return Optional.of(new InputSpec.Table(path, format, columns, text, fileColumn, id).withTextOnlyOnBadFile(textOnly));
   }
 
   /**
@@ -338,7 +352,7 @@ final class InputReader {
     List<String> columns = new ArrayList<>(t.columns());
     promptVariables.stream().filter(v -> !builtIn.contains(v) && !v.contains(".") && !columns.contains(v)).sorted().forEach(columns::add);
     InputSpec.Table withColumns = new InputSpec.Table(t.path(), t.format(), List.copyOf(columns), t.textColumn(), t.fileColumn(),
-        t.idColumn(), t.bigquery());
+        t.idColumn(), t.bigquery(), t.textOnlyOnBadFile());
     return new InputSpec(input.files(), Optional.of(withColumns), input.sample(), input.seed(), input.limit(),
         input.allowEmpty(), input.requests());
   }

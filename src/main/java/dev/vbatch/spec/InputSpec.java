@@ -56,7 +56,8 @@ public record InputSpec(
    * Rows of a CSV or JSONL file, or of a BigQuery table; every column is a template variable. For a
    * BigQuery table, {@code bigquery} is PROJECT.DATASET.TABLE, path is unused, and columns are the
    * ones the job uses (named by the column settings and the prompt), checked against the table's
-   * schema when the run reads it.
+   * schema when the run reads it. With {@code textOnlyOnBadFile} (onBadFile: text-only), a row whose
+   * file is missing, corrupt or unsupported is sent with its text alone, and its result says so.
    */
   public record Table(
       Path path,
@@ -65,10 +66,21 @@ public record InputSpec(
       Optional<String> textColumn,
       Optional<String> fileColumn,
       Optional<String> idColumn,
-      Optional<String> bigquery) {
+      Optional<String> bigquery,
+      boolean textOnlyOnBadFile) {
     public Table(Path path, Format format, List<String> columns, Optional<String> textColumn, Optional<String> fileColumn,
         Optional<String> idColumn) {
       this(path, format, columns, textColumn, fileColumn, idColumn, Optional.empty());
+    }
+
+    public Table(Path path, Format format, List<String> columns, Optional<String> textColumn, Optional<String> fileColumn,
+        Optional<String> idColumn, Optional<String> bigquery) {
+      this(path, format, columns, textColumn, fileColumn, idColumn, bigquery, false);
+    }
+
+    /** The same table, with a row whose file cannot be sent sent with its text alone (onBadFile: text-only) or not. */
+    public Table withTextOnlyOnBadFile(boolean textOnly) {
+      return new Table(path, format, columns, textColumn, fileColumn, idColumn, bigquery, textOnly);
     }
 
     /** What messages call the table: its file name, or the BigQuery table. */
