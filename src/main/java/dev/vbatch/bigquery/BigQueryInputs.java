@@ -33,6 +33,11 @@ public final class BigQueryInputs implements RemoteObjects {
   }
 
   @Override
+  public java.io.InputStream open(String uri) throws IOException {
+    return objects.open(uri);
+  }
+
+  @Override
   public TableRows table(String table) {
     TableId id = BigQueryTables.tableId(table);
     List<Field> columns = tables.columns(id, "input.table.bigquery");

@@ -52,7 +52,7 @@ public final class Discovery {
     } else if (input.table().isPresent()) {
       found = table(input.table().get(), cloud);
     } else if (input.requests().isPresent()) {
-      found = RequestLines.read(input.requests().get());
+      found = RequestLines.read(input.requests().get(), cloud);
     } else {
       found = List.of();
     }

@@ -25,6 +25,12 @@ public interface RemoteObjects {
   /** The object at {@code uri}, or empty when there is none. */
   Optional<RemoteObject> get(String uri) throws IOException;
 
+  /** The content of the object at {@code uri}, read as it streams (a request file in Cloud Storage). */
+  default java.io.InputStream open(String uri) throws IOException {
+    list(uri); // says why this backend cannot
+    throw new IOException(uri + " cannot be read here");
+  }
+
   /** For a backend with no Cloud Storage (the emulator reading local files). */
   RemoteObjects NONE = new RemoteObjects() {
     @Override

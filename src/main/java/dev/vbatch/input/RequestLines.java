@@ -31,12 +31,14 @@ final class RequestLines {
 
   private RequestLines() {}
 
-  static List<PlannedItem> read(Path pattern) throws IOException {
+  static List<PlannedItem> read(String pattern, RemoteObjects cloud) throws IOException {
     List<PlannedItem> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    for (Path file : files(pattern)) {
-      String name = file.getFileName().toString();
-      try (BufferedReader reader = Files.newBufferedReader(file)) {
+    for (String file : pattern.startsWith("gs://") ? objects(pattern, cloud) : files(Path.of(pattern))) {
+      String name = file.substring(file.lastIndexOf('/') + 1);
+      try (BufferedReader reader = file.startsWith("gs://")
+          ? new BufferedReader(new java.io.InputStreamReader(cloud.open(file), java.nio.charset.StandardCharsets.UTF_8))
+          : Files.newBufferedReader(Path.of(file))) {
         String text;
         long line = 0;
         while ((text = reader.readLine()) != null) {
@@ -90,11 +92,23 @@ final class RequestLines {
     return new PlannedItem(item, Optional.empty(), Optional.empty());
   }
 
+  /** The object, or the objects under the glob's fixed prefix that it matches, in name order. */
+  private static List<String> objects(String pattern, RemoteObjects cloud) throws IOException {
+    int wild = pattern.replaceAll("[*?\\[].*$", "").length();
+    if (wild == pattern.length()) {
+      return List.of(pattern);
+    }
+    String prefix = pattern.substring(0, pattern.lastIndexOf('/', wild) + 1);
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(prefix.length()));
+    return cloud.list(prefix).stream().map(RemoteObject::uri)
+        .filter(u -> matcher.matches(Path.of(u.substring(prefix.length())))).toList();
+  }
+
   /** The file, or the files a glob matches, in name order. */
-  private static List<Path> files(Path pattern) throws IOException {
+  private static List<String> files(Path pattern) throws IOException {
     String text = pattern.toString();
     if (!(text.contains("*") || text.contains("?") || text.contains("["))) {
-      return List.of(pattern);
+      return List.of(text);
     }
     Path root = pattern;
     while (root.getParent() != null && root.toString().matches(".*[*?\\[].*")) {
@@ -105,7 +119,7 @@ final class RequestLines {
       return List.of();
     }
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).filter(matcher::matches).sorted().toList();
+      return walk.filter(Files::isRegularFile).filter(matcher::matches).sorted().map(Path::toString).toList();
     }
   }
 }

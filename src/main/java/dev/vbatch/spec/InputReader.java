@@ -66,7 +66,7 @@ final class InputReader {
     problems.unknownKeys(node, Set.of("files", "table", "requests", "sample", "seed", "limit", "allowEmpty"), "input.");
     Optional<InputSpec.Files> files = Optional.empty();
     Optional<InputSpec.Table> table = Optional.empty();
-    Optional<Path> requests = Optional.empty();
+    Optional<String> requests = Optional.empty();
     int kinds = (node.has("files") ? 1 : 0) + (node.has("table") ? 1 : 0) + (node.has("requests") ? 1 : 0);
     if (kinds > 1) {
       problems.error("input", "has " + (node.has("requests") ? "more than one of 'files', 'table' and 'requests'"
@@ -106,25 +106,27 @@ final class InputReader {
    * input.requests: a file, or a glob of files, of {"request": GenerateContentRequest} lines, relative
    * to the spec. A glob is kept as it is and matched when the run looks for items.
    */
-  private Optional<Path> requests(JsonNode node) {
+  private Optional<String> requests(JsonNode node) {
     if (!node.isTextual() || node.asText().isBlank()) {
       problems.error("input.requests", "must be the path of a JSONL file of {\"request\": {...}} lines (or a glob of them)");
       return Optional.empty();
     }
     String text = node.asText().trim();
+    boolean glob = text.contains("*") || text.contains("?") || text.contains("[");
     if (text.startsWith("gs://")) {
-      problems.error("input.requests", "is '" + text + "'; request files are read from local disk: copy it down first "
-          + "(gcloud storage cp " + text + " .) and give its path");
-      return Optional.empty();
+      if (!text.matches("gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]/.+")) {
+        problems.error("input.requests", "is '" + text + "'; give gs://BUCKET/PATH of a request file (or a glob of them)");
+        return Optional.empty();
+      }
+      return Optional.of(text);
     }
     Path path = dir.resolve(text).normalize();
-    boolean glob = text.contains("*") || text.contains("?") || text.contains("[");
     if (!glob && !java.nio.file.Files.isRegularFile(path)) {
       problems.error("input.requests", "names " + path + ", which " + (java.nio.file.Files.exists(path) ? "is not a file"
           : "does not exist") + " (paths are relative to " + dir + ")");
       return Optional.empty();
     }
-    return Optional.of(path);
+    return Optional.of(path.toString());
   }
 
   private Optional<Integer> positive(JsonNode node, String key) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Where the items of a job come from: files under a directory or a gs:// prefix (or matching a
  * glob), or the rows of a CSV or JSONL table. Sampling and limits apply after discovery, in a stable order.
- * {@code requests} is a file (or a glob of files) of Vertex batch lines, {"request": {...}} each, sent
+ * {@code requests} is a file (or a glob of files), local or gs://, of Vertex batch lines, {"request": {...}} each, sent
  * as they are (input.requests). Finding no item is an error unless {@code allowEmpty}: a scheduler must not read an empty night as success.
  */
 public record InputSpec(
@@ -17,7 +17,7 @@ public record InputSpec(
     long seed,
     Optional<Integer> limit,
     boolean allowEmpty,
-    Optional<Path> requests) {
+    Optional<String> requests) {
 
   public InputSpec(Optional<Files> files, Optional<Table> table, Optional<Integer> sample, long seed, Optional<Integer> limit) {
     this(files, table, sample, seed, limit, false, Optional.empty());
@@ -48,7 +48,7 @@ public record InputSpec(
 
   /** Whether some items are read from Cloud Storage (a gs:// prefix, or a file column that may hold gs:// URIs). */
   public boolean mayReadCloud() {
-    return files.map(f -> f.cloudRoot().isPresent()).orElse(false)
+    return files.map(f -> f.cloudRoot().isPresent()).orElse(false) || requests.map(r -> r.startsWith("gs://")).orElse(false)
         || table.map(t -> t.fileColumn().isPresent() || t.bigquery().isPresent()).orElse(false);
   }
 

@@ -47,6 +47,15 @@ public final class GcsObjects implements RemoteObjects {
     }
   }
 
+  @Override
+  public java.io.InputStream open(String uri) {
+    try {
+      return java.nio.channels.Channels.newInputStream(storage.reader(GcsBlobStore.parse(uri)));
+    } catch (StorageException e) {
+      throw GcsBlobStore.translate(e, uri);
+    }
+  }
+
   static RemoteObject of(Blob blob) {
     return new RemoteObject("gs://" + blob.getBucket() + "/" + blob.getName(),
         blob.getSize() == null ? 0 : blob.getSize(), blob.getContentType(), version(blob));
