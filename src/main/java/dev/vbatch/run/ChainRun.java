@@ -339,6 +339,7 @@ public final class ChainRun {
     summary.put("rounds", rounds);
     summary.put("jobs", jobs);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
+    dev.vbatch.results.ResultFormats.write(outDir, chain.formats(), null); // a chain's data holds every step's
     return new RunReport(summary, base.items().size(), counts[0], counts[1], counts[2], 0);
   }
 }
