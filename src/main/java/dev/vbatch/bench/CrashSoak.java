@@ -251,8 +251,8 @@ public final class CrashSoak {
     return out;
   }
 
-  /** Batch jobs the run's embedded emulator created. */
-  private static long jobs(Path home) throws IOException {
+  /** Batch jobs the embedded emulator of the runs in {@code home} created. */
+  public static long jobs(Path home) throws IOException {
     Path jobs = home.resolve("emulator/jobs");
     if (!Files.isDirectory(jobs)) {
       return 0;

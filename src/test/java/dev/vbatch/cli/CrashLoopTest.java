@@ -204,12 +204,7 @@ class CrashLoopTest {
   }
 
   private static long emulatorJobs(Path home) throws Exception {
-    Path jobs = home.resolve("emulator/jobs");
-    if (!Files.isDirectory(jobs)) {
-      return 0;
-    }
-    try (Stream<Path> dirs = Files.list(jobs)) {
-      return dirs.filter(d -> Files.exists(d.resolve("job.json"))).count();
-    }
+    return dev.vbatch.bench.CrashSoak.jobs(home);
   }
+
 }

@@ -3,17 +3,13 @@ package dev.vbatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.aiplatform.v1.BatchPredictionJob;
 import com.google.cloud.aiplatform.v1.GcsDestination;
 import com.google.cloud.aiplatform.v1.GcsSource;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
-import com.google.cloud.aiplatform.v1.JobServiceSettings;
 import dev.vbatch.emulator.EmulatorConfig;
 import dev.vbatch.emulator.EmulatorServer;
 import dev.vbatch.testing.FakeTime;
-import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,11 +40,7 @@ class ElsewhereJobsTest {
   @BeforeEach
   void start() throws Exception {
     server = EmulatorServer.start(0, tmp.resolve("emulator"), EmulatorConfig.defaults(), time);
-    client = JobServiceClient.create(JobServiceSettings.newBuilder().setEndpoint(server.endpoint())
-        .setCredentialsProvider(NoCredentialsProvider.create())
-        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(server.endpoint())
-            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build())
-        .build());
+    client = dev.vbatch.testing.EmulatorClients.jobs(server.endpoint());
   }
 
   @AfterEach

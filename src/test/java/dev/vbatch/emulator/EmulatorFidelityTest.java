@@ -3,21 +3,17 @@ package dev.vbatch.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.aiplatform.v1.BatchPredictionJob;
 import com.google.cloud.aiplatform.v1.GcsDestination;
 import com.google.cloud.aiplatform.v1.GcsSource;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
-import com.google.cloud.aiplatform.v1.JobServiceSettings;
 import com.google.cloud.aiplatform.v1.JobState;
 import com.google.cloud.aiplatform.v1.ListBatchPredictionJobsRequest;
 import dev.vbatch.storage.UriStore;
 import dev.vbatch.testing.FakeTime;
 import dev.vbatch.util.Json;
-import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,11 +49,7 @@ class EmulatorFidelityTest {
   void restart() throws Exception {
     stop();
     server = EmulatorServer.start(0, tmp.resolve("data"), EmulatorConfig.defaults(), time, UriStore.gcsRoot(tmp.resolve("gcs")));
-    client = JobServiceClient.create(JobServiceSettings.newBuilder().setEndpoint(server.endpoint())
-        .setCredentialsProvider(NoCredentialsProvider.create())
-        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(server.endpoint())
-            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build())
-        .build());
+    client = dev.vbatch.testing.EmulatorClients.jobs(server.endpoint());
   }
 
   @AfterEach
@@ -207,12 +199,7 @@ class EmulatorFidelityTest {
 
   @Test
   void onlineCallsSharingALongSystemInstructionReadItFromTheImplicitCache() throws Exception {
-    var settings = com.google.cloud.aiplatform.v1.PredictionServiceSettings.newBuilder().setEndpoint(server.endpoint())
-        .setCredentialsProvider(NoCredentialsProvider.create())
-        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(server.endpoint())
-            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build())
-        .build();
-    try (var online = com.google.cloud.aiplatform.v1.PredictionServiceClient.create(settings)) {
+    try (var online = dev.vbatch.testing.EmulatorClients.predictions(server.endpoint())) {
       var system = com.google.cloud.aiplatform.v1.Content.newBuilder()
           .addParts(com.google.cloud.aiplatform.v1.Part.newBuilder().setText("Rules. ".repeat(800)));
       java.util.function.Function<String, com.google.cloud.aiplatform.v1.GenerateContentRequest> request = text ->
