@@ -193,14 +193,7 @@ public final class BatchRun {
     RunFiles files = files(state);
     backend.export().check(spec);
     state.stage = "plan";
-    Plan plan;
-    try {
-      plan = timed(state, "plan", planner::plan);
-    } catch (dev.vbatch.input.NoItems empty) {
-      // Nothing was found, so nothing was started: the run's folder goes, or the next run would resume it.
-      files.delete();
-      throw empty;
-    }
+    Plan plan = timed(state, "plan", () -> files.deletedIfNothingFound(planner::plan));
     state.stage = "build";
     state.save(stateFile(state));
     Map<String, Outcome> answered = state.refresh ? Map.of() : answers.answers(spec.model());
@@ -366,7 +359,7 @@ public final class BatchRun {
     CrashPoints.hit("retry.built");
   }
 
-  private RunReport write(RunState state) throws IOException {
+  private RunReport write(RunState state) throws IOException, InterruptedException {
     state.stage = "write";
     state.save(stateFile(state));
     List<Integer> rounds = state.rounds.stream().filter(r -> r.collected).map(r -> r.round).toList();
@@ -376,12 +369,7 @@ public final class BatchRun {
     ObjectNode summary = RunSummary.of(spec, backend.name(), outDir, state, done);
     AtomicFiles.writeString(outDir.resolve("summary.json"), Json.PRETTY.writeValueAsString(summary) + "\n");
     dev.vbatch.results.ResultFormats.write(outDir, spec.formats(), spec.resultSchema() == null ? null : spec.resultSchema().node());
-    try {
-      backend.export().append(spec, state.runId, outDir.resolve("results.jsonl"), backend.store(), events);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while loading the results into BigQuery");
-    }
+    backend.export().append(spec, state.runId, outDir.resolve("results.jsonl"), backend.store(), events);
     state.stage = "done";
     state.save(stateFile(state));
     return new RunReport(summary, counts.items(), counts.succeeded(), counts.failed(), counts.skipped(), (int) done.lostToJobs());

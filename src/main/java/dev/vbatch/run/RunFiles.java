@@ -12,6 +12,24 @@ import java.util.Map;
 
 /** Where a run keeps its files in HOME/runs/RUN, and the round-N.keys format (key TAB shard per line). */
 record RunFiles(Path dir) {
+  /** A step of the run that may fail with an I/O error or be interrupted. */
+  interface Step<T> {
+    T call() throws IOException, InterruptedException;
+  }
+
+  /**
+   * What {@code plan} returns; when it found no item, nothing was started, so the run's folder goes
+   * first, or the next run would resume it.
+   */
+  <T> T deletedIfNothingFound(Step<T> plan) throws IOException, InterruptedException {
+    try {
+      return plan.call();
+    } catch (dev.vbatch.input.NoItems empty) {
+      delete();
+      throw empty;
+    }
+  }
+
   /** Removes the run's folder (a run that found nothing to do), and HOME/runs if it is left empty. */
   void delete() throws IOException {
     if (Files.isDirectory(dir)) {

@@ -72,7 +72,7 @@ final class InputReader {
       problems.error("input", "has " + (node.has("requests") ? "more than one of 'files', 'table' and 'requests'"
           : "both 'files' and 'table'") + "; a job reads one kind of input");
     } else if (node.has("requests")) {
-      requests = requests(node.get("requests"));
+      requests = RequestsReader.read(node.get("requests"), dir, problems);
     } else if (node.has("files")) {
       files = files(node.get("files"));
     } else if (node.has("table")) {
@@ -102,32 +102,6 @@ final class InputReader {
     return new InputSpec(files, table, sample, seed, limit, allowEmpty, requests);
   }
 
-  /**
-   * input.requests: a file, or a glob of files, of {"request": GenerateContentRequest} lines, relative
-   * to the spec. A glob is kept as it is and matched when the run looks for items.
-   */
-  private Optional<String> requests(JsonNode node) {
-    if (!node.isTextual() || node.asText().isBlank()) {
-      problems.error("input.requests", "must be the path of a JSONL file of {\"request\": {...}} lines (or a glob of them)");
-      return Optional.empty();
-    }
-    String text = node.asText().trim();
-    boolean glob = text.contains("*") || text.contains("?") || text.contains("[");
-    if (text.startsWith("gs://")) {
-      if (!text.matches("gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]/.+")) {
-        problems.error("input.requests", "is '" + text + "'; give gs://BUCKET/PATH of a request file (or a glob of them)");
-        return Optional.empty();
-      }
-      return Optional.of(text);
-    }
-    Path path = dir.resolve(text).normalize();
-    if (!glob && !java.nio.file.Files.isRegularFile(path)) {
-      problems.error("input.requests", "names " + path + ", which " + (java.nio.file.Files.exists(path) ? "is not a file"
-          : "does not exist") + " (paths are relative to " + dir + ")");
-      return Optional.empty();
-    }
-    return Optional.of(path.toString());
-  }
 
   private Optional<Integer> positive(JsonNode node, String key) {
     JsonNode v = node.get(key);

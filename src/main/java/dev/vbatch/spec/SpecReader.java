@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads and validates a job spec completely before anything runs: every problem is collected and
@@ -123,7 +122,7 @@ public final class SpecReader {
           + "instructions in the request lines, or use input.files or input.table with a prompt");
     }
     PromptTemplate[] prompt = requestFile ? new PromptTemplate[] {PromptTemplate.parse(""), PromptTemplate.parse("")}
-        : prompt(root.get("prompt"), inputRead ? vars : null);
+        : new PromptReader(dir, problems).read(root.get("prompt"), inputRead ? vars : null);
     Set<String> used = new java.util.HashSet<>(prompt[0].variables());
     used.addAll(prompt[1].variables());
     input = InputReader.withColumns(input, used);
@@ -191,7 +190,7 @@ public final class SpecReader {
   }
 
   /** SnakeYAML's message without its excerpt and caret lines. */
-  private static String oneLine(String message) {
+  static String oneLine(String message) {
     return message.lines().filter(l -> !l.isBlank() && !l.startsWith(" ") && !l.startsWith("\t"))
         .map(String::trim).reduce((a, b) -> a + "; " + b).orElse(message);
   }
@@ -222,80 +221,6 @@ public final class SpecReader {
         yield JobSpec.Backend.EMULATOR;
       }
     };
-  }
-
-  private PromptTemplate[] prompt(JsonNode node, Set<String> vars) {
-    PromptTemplate empty = PromptTemplate.parse("");
-    JsonNode body = node;
-    String where = "prompt";
-    if (node == null || node.isNull()) {
-      problems.error("prompt", "is missing; give a prompt file (prompt: prompt.yaml) with 'system' and 'user', or those two keys inline");
-      return new PromptTemplate[] {empty, empty};
-    }
-    if (node.isTextual()) {
-      Path promptFile = dir.resolve(node.asText()).normalize();
-      where = "prompt (" + promptFile.getFileName() + ")";
-      try {
-        String text = Files.readString(promptFile);
-        Optional<String> twice = YamlKeys.duplicate(text);
-        if (twice.isPresent()) {
-          problems.error("prompt", "file " + promptFile + ": " + twice.get());
-          return new PromptTemplate[] {empty, empty};
-        }
-        body = Json.YAML.readTree(text);
-      } catch (NoSuchFileException e) {
-        problems.error("prompt", "names " + promptFile + ", which does not exist");
-        return new PromptTemplate[] {empty, empty};
-      } catch (JsonProcessingException e) {
-        String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-            + e.getLocation().getColumnNr();
-        problems.error("prompt", "file " + promptFile + " is not valid YAML" + at + ": " + oneLine(e.getOriginalMessage()));
-        return new PromptTemplate[] {empty, empty};
-      } catch (IOException e) {
-        problems.error("prompt", "file " + promptFile + " cannot be read: " + e.getMessage());
-        return new PromptTemplate[] {empty, empty};
-      }
-      if (body == null || !body.isObject()) {
-        problems.error("prompt", "file " + promptFile + " must be a YAML mapping with 'system' and 'user'");
-        return new PromptTemplate[] {empty, empty};
-      }
-    }
-    if (!body.isObject()) {
-      problems.error("prompt", "must be a file name or a mapping with 'system' and 'user'");
-      return new PromptTemplate[] {empty, empty};
-    }
-    problems.unknownKeys(body, Set.of("system", "user"), where.equals("prompt") ? "prompt." : where + ": ");
-    PromptTemplate system = template(body, "system", where, vars, false);
-    PromptTemplate user = template(body, "user", where, vars, true);
-    return new PromptTemplate[] {system, user};
-  }
-
-  private PromptTemplate template(JsonNode body, String key, String where, Set<String> vars, boolean required) {
-    JsonNode v = body.get(key);
-    String property = where.equals("prompt") ? "prompt." + key : where + " " + key;
-    if (v == null || v.isNull() || v.asText().isBlank()) {
-      if (required) {
-        problems.error(property, "is missing; it is the user message sent with each item, e.g. 'Extract the fields of ${file.name}'");
-      }
-      return PromptTemplate.parse("");
-    }
-    try {
-      PromptTemplate t = PromptTemplate.parse(v.asText());
-      // vars is null when the input could not be read: its own error says why, and checking the
-      // prompt against no variables would only add misleading ones.
-      for (String name : vars == null ? List.<String>of() : t.variables()) {
-        boolean column = vars.contains(InputReader.ANY_COLUMN) && !name.contains(".");
-        if (!column && !vars.contains(name) && vars.stream().noneMatch(known -> known.endsWith(".") && name.startsWith(known))) {
-          problems.error(property, "uses ${" + name + "}, which this input does not provide; known variables: " + String.join(", ",
-              new TreeSet<>(vars.stream().map(known -> known.endsWith(".") ? known + "data.FIELD"
-                  : known.equals(InputReader.ANY_COLUMN) ? "(any column of the table)" : known).toList())));
-        }
-      }
-      return t;
-    } catch (IllegalArgumentException e) {
-      problems.error(property, e.getMessage());
-      return PromptTemplate.parse("");
-    }
   }
 
   private JsonNode readJsonFile(Path path, String property) {
