@@ -40,7 +40,10 @@ final class CommonOptions {
           + "whatever the current directory, so a run started anywhere is resumed from anywhere).")
   Path home;
 
-  @Option(names = "--state", paramLabel = "GS_URI",
+  /** The label of --state as the run state's gs:// prefix (how Main tells it from a command's own --state). */
+  static final String STATE_LABEL = "GS_URI";
+
+  @Option(names = "--state", paramLabel = STATE_LABEL,
       description = "Also keep run state (runs, chains, answers) under a Cloud Storage prefix (gs://BUCKET/PREFIX): it is copied down when the "
           + "command starts and each state file is copied up as it is written, so a new container resumes an unfinished "
           + "run (default: $VBATCH_STATE).")

@@ -88,7 +88,7 @@ final class ElsewhereJobs {
   }
 
   /** A job's full name from what the user typed: a full resource name, or the id alone. */
-  String fullName(String job, boolean vertex) {
+  String fullName(String job) {
     if (job.startsWith("projects/")) {
       return job;
     }

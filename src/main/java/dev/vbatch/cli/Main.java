@@ -64,18 +64,9 @@ public final class Main {
           + (spec.problems().size() == 1 ? "" : "s") + "):");
       spec.problems().forEach(p -> err.println("  " + p));
       code = ExitCodes.USAGE;
-    } else if (e instanceof dev.vbatch.run.RunLock.Held held) {
-      err.println("error: " + held.getMessage());
-      code = ExitCodes.LOCKED;
-    } else if (e instanceof dev.vbatch.input.NoItems empty) {
-      err.println("error: " + empty.getMessage());
-      code = ExitCodes.EMPTY;
-    } else if (e instanceof dev.vbatch.request.RequestRefused refused) {
-      err.println("error: " + refused.getMessage());
-      code = ExitCodes.USAGE;
-    } else if (e instanceof CloudException cloud) {
-      err.println("error: " + cloud.getMessage());
-      code = ExitCodes.CLOUD;
+    } else if (ownCode(e) != null) {
+      err.println("error: " + e.getMessage());
+      code = ownCode(e);
     } else if (e instanceof java.nio.file.NoSuchFileException missing) {
       err.println("error: no such file: " + missing.getFile());
       code = ExitCodes.ERROR;
@@ -100,6 +91,20 @@ public final class Main {
   }
 
   /**
+   * Failures whose message is already the line to show, each with its exit code; checked before the
+   * general I/O case, since NoItems is an IOException.
+   */
+  private static final java.util.List<java.util.Map.Entry<Class<? extends Exception>, Integer>> OWN_CODES = java.util.List.of(
+      java.util.Map.entry(dev.vbatch.run.RunLock.Held.class, ExitCodes.LOCKED),
+      java.util.Map.entry(dev.vbatch.input.NoItems.class, ExitCodes.EMPTY),
+      java.util.Map.entry(dev.vbatch.request.RequestRefused.class, ExitCodes.USAGE),
+      java.util.Map.entry(CloudException.class, ExitCodes.CLOUD));
+
+  private static Integer ownCode(Exception e) {
+    return OWN_CODES.stream().filter(c -> c.getKey().isInstance(e)).map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+  }
+
+  /**
    * Runs the command, with its run state mirrored to Cloud Storage when --state (or VBATCH_STATE)
    * names a gs:// prefix: copied down first, copied up as it is written, and whatever is left when
    * the command ends, even when it fails.
@@ -107,8 +112,9 @@ public final class Main {
   private static int withStateMirror(CommandLine.ParseResult parse, Context context, PrintWriter out) {
     CommandLine.ParseResult leaf = leaf(parse);
     String state = leaf.matchedOptionValue("--state", context.env().get("VBATCH_STATE"));
-    if (state == null || state.isBlank() || leaf.commandSpec().findOption("--state") == null
-        || leaf.commandSpec().userObject() instanceof JobsCommand
+    CommandLine.Model.OptionSpec stateOption = leaf.commandSpec().findOption("--state");
+    // A command's own --state (jobs: a job's state) is not the run state's gs:// prefix.
+    if (state == null || state.isBlank() || stateOption == null || !CommonOptions.STATE_LABEL.equals(stateOption.paramLabel())
         || leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()) {
       return new CommandLine.RunLast().execute(parse);
     }

@@ -45,7 +45,7 @@ final class OneJob {
     }
     Path home = command.common.home(command.context.env());
     try (ElsewhereJobs.Open open = where.open(cmd, home, command.emulator, command.endpoint, command.context, events)) {
-      BatchJob found = open.jobs.get(where.fullName(job, false));
+      BatchJob found = open.jobs.get(where.fullName(job));
       String id = found.name().substring(found.name().lastIndexOf('/') + 1);
       Path outDir = out != null ? out : Path.of("vbatch-out", "jobs", id);
       OutputCheck.writableDirectory(cmd, out != null ? "--out" : "the output directory", outDir);
@@ -70,7 +70,7 @@ final class OneJob {
     CommandLine cmd = command.commandSpec.commandLine();
     Path home = command.common.home(command.context.env());
     try (ElsewhereJobs.Open open = where.open(cmd, home, command.emulator, command.endpoint, command.context, events)) {
-      BatchJob found = open.jobs.get(where.fullName(job, false));
+      BatchJob found = open.jobs.get(where.fullName(job));
       PrintWriter out = cmd.getOut();
       if (delete) {
         if (!found.state().isTerminal()) {

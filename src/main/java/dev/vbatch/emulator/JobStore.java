@@ -6,7 +6,6 @@ import com.google.protobuf.util.JsonFormat;
 import dev.vbatch.util.AtomicFiles;
 import dev.vbatch.util.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -84,16 +83,7 @@ final class JobStore {
     if (!Files.isDirectory(dir)) {
       return false;
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-    return true;
+    return dev.vbatch.util.Trees.delete(dir);
   }
 
   private static Entry load(Path dir) throws IOException {

@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The results in the formats their consumers read, besides results.jsonl (which is always written:
@@ -56,12 +54,13 @@ public final class ResultFormats {
   private static void json(Path results, OutputStream out) throws IOException {
     try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
       g.writeRaw('[');
-      boolean first = true;
-      for (Iterator<ObjectNode> it = lines(results); it.hasNext(); first = false) {
-        g.writeRaw(first ? "\n" : ",\n");
-        Json.MAPPER.writeTree(g, it.next());
-      }
-      g.writeRaw(first ? "]\n" : "\n]\n");
+      boolean[] first = {true};
+      each(results, record -> {
+        g.writeRaw(first[0] ? "\n" : ",\n");
+        first[0] = false;
+        Json.MAPPER.writeTree(g, record);
+      });
+      g.writeRaw(first[0] ? "]\n" : "\n]\n");
     }
   }
 
@@ -91,8 +90,7 @@ public final class ResultFormats {
       columns.forEach(c -> header.add("data." + c));
       header.add("data");
       row(g, header);
-      for (Iterator<ObjectNode> it = lines(results); it.hasNext(); ) {
-        ObjectNode line = it.next();
+      each(results, line -> {
         JsonNode usage = line.path("usage");
         JsonNode data = line.path("data");
         List<String> cells = new ArrayList<>(List.of(line.path("source").asText(), line.path("status").asText(),
@@ -109,7 +107,7 @@ public final class ResultFormats {
         cells.add(rest == null ? (data.isMissingNode() || data.isNull() ? "" : data.toString())
             : rest.isEmpty() ? "" : rest.toString());
         row(g, cells);
-      }
+      });
     }
   }
 
@@ -131,23 +129,22 @@ public final class ResultFormats {
    */
   private static void files(Path results, Path dir) throws IOException {
     Path building = dir.resolveSibling("." + dir.getFileName() + ".building");
-    deleteTree(building);
+    dev.vbatch.util.Trees.delete(building);
     Files.createDirectories(building);
-    for (Iterator<ObjectNode> it = lines(results); it.hasNext(); ) {
-      ObjectNode line = it.next();
+    each(results, line -> {
       boolean ok = "succeeded".equals(line.path("status").asText());
       Path file = building.resolve(relative(line.path("source").asText()) + (ok ? ".json" : ".error.json"));
       Files.createDirectories(file.getParent());
       JsonNode body = ok ? line.path("data") : line;
       Files.write(file, (Json.PRETTY.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));
-    }
+    });
     Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
-    deleteTree(old);
+    dev.vbatch.util.Trees.delete(old);
     if (Files.exists(dir)) {
       Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(building, dir, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(old);
+    dev.vbatch.util.Trees.delete(old);
   }
 
   /** An item's source as a path inside the files folder: gs://b/x.pdf is b/x.pdf; nothing climbs out of it. */
@@ -162,45 +159,18 @@ public final class ResultFormats {
     return parts.isEmpty() ? "_" : String.join("/", parts);
   }
 
-  private static Iterator<ObjectNode> lines(Path results) throws IOException {
-    BufferedReader reader = Files.newBufferedReader(results, StandardCharsets.UTF_8);
-    return new Iterator<>() {
-      private String next = advance();
-
-      private String advance() {
-        try {
-          String l;
-          while ((l = reader.readLine()) != null && l.isBlank()) {
-            // skip blank lines
-          }
-          if (l == null) {
-            reader.close();
-          }
-          return l;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException("cannot read " + results, e);
-        }
-      }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public ObjectNode next() {
-        ObjectNode n = (ObjectNode) Json.read(next);
-        next = advance();
-        return n;
-      }
-    };
+  /** Takes the records one at a time. */
+  @FunctionalInterface
+  private interface Visitor {
+    void visit(ObjectNode record) throws IOException;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
+  /** Hands over each record of results.jsonl in order, holding one at a time. */
+  private static void each(Path results, Visitor visitor) throws IOException {
+    try (BufferedReader reader = Files.newBufferedReader(results, StandardCharsets.UTF_8)) {
+      for (String l; (l = reader.readLine()) != null; ) {
+        if (!l.isBlank()) {
+          visitor.visit((ObjectNode) Json.read(l));
         }
       }
     }

@@ -32,13 +32,7 @@ record RunFiles(Path dir) {
 
   /** Removes the run's folder (a run that found nothing to do), and HOME/runs if it is left empty. */
   void delete() throws IOException {
-    if (Files.isDirectory(dir)) {
-      try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
+    dev.vbatch.util.Trees.delete(dir);
     try {
       Files.deleteIfExists(dir.getParent());
     } catch (java.nio.file.DirectoryNotEmptyException others) {
